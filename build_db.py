@@ -1,0 +1,511 @@
+"""Build clearview.db from the raw CSVs in data/.
+
+    read -> clean -> validate -> geocode -> summarise -> load -> index
+
+Any problem stops the build with a message naming file, line, column, value and fix, and the
+last good database stays where it was: the new one is written beside it and renamed into place.
+
+Usage: python build_db.py [--data DIR] [--db PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import difflib
+import json
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pycountry
+import sqlite_utils
+
+from clearview import gazetteer
+from clearview.normalise import clean_code, clean_date, clean_text, range_key, valid_date
+
+ROOT = Path(__file__).resolve().parent
+LEAKED_DATA_END = "2020-02"  # the last month the leaked Clearview data covers
+
+# Each raw file: its columns, which must be filled, and its key.
+TABLES: dict[str, dict] = {
+    "agency_types": {"columns": ["agency_type", "label", "description"], "required": ["agency_type", "label"],
+                     "key": ["agency_type"]},
+    "response_statuses": {"columns": ["response_status", "label", "description", "precedence", "confirms_use"],
+                          "required": ["response_status", "label", "precedence"], "key": ["response_status"]},
+    "search_ranges": {"columns": ["search_range", "label", "searches_min", "searches_max", "sort_order",
+                                  "seen_in_sources", "explanation"],
+                      "required": ["search_range", "label", "sort_order"], "key": ["search_range"]},
+    "sources": {"columns": ["source_id", "url", "document", "title", "publisher", "published"],
+                "required": ["source_id"], "key": ["source_id"]},
+    "agencies": {"columns": ["agency_id", "name", "aliases", "agency_type", "city", "county", "state_province",
+                             "country", "latitude", "longitude", "location_note"],
+                 "required": ["agency_id", "name", "agency_type", "country"], "key": ["agency_id"]},
+    "responses": {"columns": ["agency_id", "source_id", "response_status", "statement", "response_date",
+                              "evidence_quote"],
+                  "required": ["agency_id", "source_id", "response_status"], "key": ["agency_id", "source_id"]},
+    "search_counts": {"columns": ["agency_id", "source_id", "search_range", "searches_min", "searches_max",
+                                  "searches_reported", "period_start", "period_end", "evidence_quote"],
+                      "required": ["agency_id", "source_id"], "key": ["agency_id", "source_id"]},
+}
+
+CODE_COLUMNS = {"agency_type", "response_status"}
+DATE_COLUMNS = {"published", "response_date", "period_start", "period_end"}
+INTEGER_COLUMNS = {"searches_min", "searches_max", "precedence", "sort_order"}
+
+
+@dataclass
+class Problem:
+    file: str
+    line: int
+    column: str
+    value: str
+    message: str
+    fix: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" + (f", column '{self.column}'" if self.column else "")
+        value = f" (value {self.value!r})" if self.value else ""
+        return f"{where}: {self.message}{value}. Fix: {self.fix}"
+
+
+class BuildError(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s) in the data")
+        self.problems = problems
+
+
+Row = dict[str, str]  # one CSV record; "_line" holds the line it starts on
+Tables = dict[str, list[Row]]
+
+
+def read(data_dir: Path) -> Tables:
+    """Every raw CSV as rows of text, with the line each row starts on."""
+    tables: Tables = {}
+    problems: list[Problem] = []
+    for name, spec in TABLES.items():
+        path = data_dir / f"{name}.csv"
+        label = f"data/{name}.csv"
+        if not path.exists():
+            problems.append(Problem(label, 0, "", "", "file is missing", f"restore {label} (see data/README.md)"))
+            continue
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as error:
+            problems.append(Problem(label, text_line(path.read_bytes(), error.start), "", "",
+                                    "file is not UTF-8", "save the file as UTF-8"))
+            continue
+        reader = csv.reader(text.splitlines(keepends=True), strict=True)
+        try:
+            header = [clean_text(h) for h in next(reader, [])]
+        except csv.Error as error:
+            problems.append(Problem(label, 1, "", "", f"the header is not valid CSV ({error})", "fix the quoting"))
+            continue
+        if not header:
+            problems.append(Problem(label, 1, "", "", "file is empty", "restore the header row"))
+            continue
+        problems += check_header(label, header, spec["columns"])
+        rows, start = [], reader.line_num + 1
+        try:
+            for record in reader:
+                if any(cell.strip() for cell in record):
+                    if len(record) != len(header):
+                        problems.append(Problem(label, start, "", "", f"row has {len(record)} fields, header has "
+                                                f"{len(header)}", "quote any value that contains a comma"))
+                    else:
+                        rows.append(dict(zip(header, record)) | {"_line": start})
+                start = reader.line_num + 1
+        except csv.Error as error:
+            problems.append(Problem(label, start, "", "", f"not valid CSV ({error})",
+                                    'close the quotes; write a quote inside a value as ""'))
+        tables[name] = rows
+    if problems:
+        raise BuildError(problems)
+    return tables
+
+
+def text_line(data: bytes, offset: int) -> int:
+    return data[:offset].count(b"\n") + 1
+
+
+def check_header(label: str, header: list[str], expected: list[str]) -> list[Problem]:
+    problems = []
+    for column in header:
+        if column not in expected:
+            guess = difflib.get_close_matches(column, expected, n=1)
+            fix = f"rename it to '{guess[0]}'" if guess else f"remove it; the columns are {', '.join(expected)}"
+            problems.append(Problem(label, 1, column, "", "unknown column", fix))
+    for column in expected:
+        if column not in header:
+            problems.append(Problem(label, 1, column, "", "column is missing", "add it to the header row"))
+    if len(set(header)) != len(header):
+        problems.append(Problem(label, 1, "", "", "a column is named twice", "keep one of each column"))
+    return problems
+
+
+def clean(tables: Tables) -> Tables:
+    """The documented normalisations: whitespace, Unicode NFC, codes, dates, range labels, places."""
+    for rows in tables.values():
+        for row in rows:
+            for column, value in row.items():
+                if column == "_line":
+                    continue
+                value = clean_text(value)
+                if column in CODE_COLUMNS:
+                    value = clean_code(value)
+                elif column in DATE_COLUMNS:
+                    value = clean_date(value)
+                elif column == "search_range":
+                    value = range_key(value)
+                elif column == "country":
+                    value = value.upper()
+                row[column] = value
+    for row in tables["agencies"]:
+        row["state_province"] = subdivision_name(row["state_province"], row["country"])
+    return tables
+
+
+def subdivision_name(value: str, country: str) -> str:
+    """'ON', 'CA-ON' and 'ontario' are all 'Ontario', the ISO 3166-2 name."""
+    if not value:
+        return value
+    code = value.upper() if "-" in value else f"{country}-{value.upper()}"
+    found = pycountry.subdivisions.get(code=code)
+    if found is None:
+        found = next((s for s in pycountry.subdivisions.get(country_code=country) or []
+                      if s.name.casefold() == value.casefold()), None)
+    return found.name if found else value
+
+
+def validate(tables: Tables) -> None:
+    problems: list[Problem] = []
+    for name, rows in tables.items():
+        spec, label = TABLES[name], f"data/{name}.csv"
+        seen: dict[tuple, int] = {}
+        for row in rows:
+            for column in spec["required"]:
+                if not row[column]:
+                    problems.append(Problem(label, row["_line"], column, "", "value is missing", "fill it in"))
+            key = tuple(row[c] for c in spec["key"])
+            if key in seen:
+                problems.append(Problem(label, row["_line"], ", ".join(spec["key"]), " / ".join(key),
+                                        f"duplicate of line {seen[key]}", "merge the two rows or change the id"))
+            seen.setdefault(key, row["_line"])
+            for column in INTEGER_COLUMNS & row.keys():
+                if row[column] and not row[column].isdigit():
+                    problems.append(Problem(label, row["_line"], column, row[column], "not a whole number",
+                                            "write digits only, without separators"))
+            for column in DATE_COLUMNS & row.keys():
+                if row[column] and not valid_date(row[column]):
+                    problems.append(Problem(label, row["_line"], column, row[column], "not a date",
+                                            "write YYYY-MM-DD, YYYY-MM or YYYY"))
+    problems += validate_references(tables)
+    problems += validate_agencies(tables)
+    problems += validate_search_counts(tables)
+    if problems:
+        raise BuildError(problems)
+
+
+def validate_references(tables: Tables) -> list[Problem]:
+    references = [
+        ("agencies", "agency_type", "agency_types"),
+        ("responses", "agency_id", "agencies"),
+        ("responses", "source_id", "sources"),
+        ("responses", "response_status", "response_statuses"),
+        ("search_counts", "agency_id", "agencies"),
+        ("search_counts", "source_id", "sources"),
+        ("search_counts", "search_range", "search_ranges"),
+    ]
+    problems = []
+    for table, column, target in references:
+        known = {row[TABLES[target]["key"][0]] for row in tables[target]}
+        for row in tables[table]:
+            if row[column] and row[column] not in known:
+                guess = difflib.get_close_matches(row[column], sorted(known), n=1)
+                fix = f"did you mean '{guess[0]}'?" if guess else f"use a value listed in data/{target}.csv"
+                problems.append(Problem(f"data/{table}.csv", row["_line"], column, row[column],
+                                        f"not in data/{target}.csv", fix))
+    return problems
+
+
+def validate_agencies(tables: Tables) -> list[Problem]:
+    problems = []
+    label = "data/agencies.csv"
+    with_source = {row["agency_id"] for row in tables["responses"]}
+    for row in tables["agencies"]:
+        line = row["_line"]
+        if row["country"] and pycountry.countries.get(alpha_2=row["country"]) is None:
+            problems.append(Problem(label, line, "country", row["country"], "not an ISO 3166 country code",
+                                    "write the two-letter code, such as US, CA or GB"))
+        elif row["state_province"] and pycountry.subdivisions.get(country_code=row["country"]) and not any(
+            s.name == row["state_province"] for s in pycountry.subdivisions.get(country_code=row["country"])
+        ):
+            problems.append(Problem(label, line, "state_province", row["state_province"],
+                                    f"not a state or province of {row['country']}",
+                                    "write its ISO 3166-2 name or code, such as Ontario or ON"))
+        problems += validate_coordinates(label, row)
+        if row["agency_id"] not in with_source:
+            problems.append(Problem(label, line, "agency_id", row["agency_id"], "agency has no source",
+                                    "add a row to data/responses.csv naming the source that reports it"))
+    for row in tables["sources"]:
+        if not row["url"] and not row["document"]:
+            problems.append(Problem("data/sources.csv", row["_line"], "url", "", "source has no address",
+                                    "give its url, or the document name for an archived copy"))
+        elif row["url"] and not row["url"].startswith(("https://", "http://")):
+            problems.append(Problem("data/sources.csv", row["_line"], "url", row["url"], "not a web address",
+                                    "start it with https://, or put a document name in 'document'"))
+    return problems
+
+
+def validate_coordinates(label: str, row: Row) -> list[Problem]:
+    latitude, longitude = row["latitude"], row["longitude"]
+    if not latitude and not longitude:
+        return []
+    if not latitude or not longitude:
+        return [Problem(label, row["_line"], "latitude" if not latitude else "longitude", "",
+                        "only one coordinate given", "give both latitude and longitude, or neither")]
+    try:
+        lat, lon = float(latitude), float(longitude)
+    except ValueError:
+        return [Problem(label, row["_line"], "latitude", f"{latitude}, {longitude}", "coordinates are not numbers",
+                        "write decimal degrees such as 43.65, -79.38")]
+    if not -90 <= lat <= 90:
+        swapped = -90 <= lon <= 90 and -180 <= lat <= 180
+        return [Problem(label, row["_line"], "latitude", latitude, "latitude outside -90..90",
+                        "latitude and longitude look swapped" if swapped else "use decimal degrees")]
+    if not -180 <= lon <= 180:
+        return [Problem(label, row["_line"], "longitude", longitude, "longitude outside -180..180",
+                        "use decimal degrees")]
+    return []
+
+
+def validate_search_counts(tables: Tables) -> list[Problem]:
+    problems = []
+    buckets = {row["search_range"]: row for row in tables["search_ranges"]}
+    for row in tables["search_counts"]:
+        label, line = "data/search_counts.csv", row["_line"]
+        low, high = row["searches_min"], row["searches_max"]
+        if low.isdigit() and high.isdigit() and int(low) > int(high):
+            problems.append(Problem(label, line, "searches_min", f"{low} > {high}", "minimum above maximum",
+                                    "swap them"))
+        bucket = buckets.get(row["search_range"])
+        if bucket and (low or high) and bucket_for(low, high, tables["search_ranges"]) != row["search_range"]:
+            problems.append(Problem(label, line, "search_range", row["search_range"],
+                                    f"does not agree with searches_min/max {low or '?'}..{high or '?'}",
+                                    "keep the range the source states and leave min/max blank"))
+        if not (row["search_range"] or row["searches_reported"]):
+            problems.append(Problem(label, line, "searches_reported", "", "no count given",
+                                    "copy the source's own wording of the count"))
+        if row["period_start"] and row["period_end"] and row["period_start"] > row["period_end"]:
+            problems.append(Problem(label, line, "period_start", row["period_start"], "period starts after it ends",
+                                    "swap period_start and period_end"))
+    return problems
+
+
+def bucket_for(low: str, high: str, ranges: list[Row]) -> str:
+    """The bucket that holds every value between the bounds, or 'unknown': derive only what they support."""
+    if not low:
+        return "unknown"
+    for bucket in ranges:
+        if not bucket["searches_min"]:
+            continue
+        inside_low = int(bucket["searches_min"]) <= int(low)
+        inside_high = (not bucket["searches_max"]) if not high else (
+            not bucket["searches_max"] or int(high) <= int(bucket["searches_max"]))
+        if inside_low and inside_high:
+            return bucket["search_range"]
+    return "unknown"
+
+
+def geocode(tables: Tables) -> None:
+    """Coordinates for every agency: the manual columns win; otherwise the offline gazetteer."""
+    places = gazetteer.load()
+    problems = []
+    for row in tables["agencies"]:
+        if row["latitude"]:
+            row["location_precision"], row["location_place"] = "manual", row["location_note"]
+            continue
+        found = places.locate(row["city"], row["county"], row["state_province"], row["country"])
+        if found is None:
+            problems.append(Problem("data/agencies.csv", row["_line"], "city", row["city"] or row["country"],
+                                    "no place in the gazetteer", "fill latitude and longitude by hand"))
+            continue
+        row["latitude"], row["longitude"] = str(found.latitude), str(found.longitude)
+        row["location_precision"], row["location_place"] = found.precision, found.place
+    if problems:
+        raise BuildError(problems)
+
+
+def summarise(tables: Tables) -> None:
+    """What the site shows first for each agency, chosen by rules documented in data/README.md."""
+    ranges = tables["search_ranges"]
+    bounds = {row["search_range"]: (row["searches_min"], row["searches_max"]) for row in ranges}
+    for count in tables["search_counts"]:
+        count["range_stated"] = "yes" if count["search_range"] else "no"
+        if count["search_range"]:
+            low, high = bounds[count["search_range"]]
+            count["searches_min"], count["searches_max"] = count["searches_min"] or low, count["searches_max"] or high
+        else:
+            count["search_range"] = bucket_for(count["searches_min"], count["searches_max"], ranges)
+        count["in_leaked_data"] = in_leaked_period(count["period_start"], count["period_end"])
+    published = {row["source_id"]: row["published"] for row in tables["sources"]}
+    precedence = {row["response_status"]: int(row["precedence"]) for row in tables["response_statuses"]}
+    responses, counts = group(tables["responses"]), group(tables["search_counts"])
+    for agency in tables["agencies"]:
+        best = min(responses[agency["agency_id"]], key=lambda r: (
+            precedence[r["response_status"]], not r["statement"], invert(r["response_date"])))
+        agency["response_status"] = best["response_status"]
+        agency["statement"], agency["statement_source_id"] = best["statement"], best["source_id"] if best[
+            "statement"] else ""
+        agency["source_count"] = len(responses[agency["agency_id"]])
+        candidates = [c for c in counts.get(agency["agency_id"], []) if c["in_leaked_data"] != "after"]
+        if candidates:
+            best = min(candidates, key=lambda c: (
+                c["in_leaked_data"] != "yes", c["search_range"] == "unknown", width(c),
+                invert(published[c["source_id"]])))
+            agency.update({key: best[key] for key in ("search_range", "searches_min", "searches_max",
+                                                      "searches_reported")})
+            agency["search_count_source_id"] = best["source_id"]
+        else:
+            agency.update(search_range="unknown", searches_min="", searches_max="", searches_reported="",
+                          search_count_source_id="")
+
+
+def in_leaked_period(start: str, end: str) -> str:
+    """'yes' if the count ends by February 2020, 'after' if it runs past it, 'unknown' if unstated."""
+    if start and start[:7] > LEAKED_DATA_END:
+        return "after"
+    if not end:
+        return "unknown"
+    end = end if len(end) > 4 else end + "-12"
+    return "yes" if end[:7] <= LEAKED_DATA_END else "after"
+
+
+def width(count: Row) -> float:
+    if count["searches_min"] and count["searches_max"]:
+        return int(count["searches_max"]) - int(count["searches_min"])
+    return float("inf")
+
+
+def invert(date: str) -> str:
+    """Sorts later dates first in an ascending sort; undated last."""
+    return "".join(chr(0x10FFFF - ord(c)) for c in date) if date else "\U0010ffff" * 11
+
+
+def group(rows: list[Row]) -> dict[str, list[Row]]:
+    grouped: dict[str, list[Row]] = {}
+    for row in rows:
+        grouped.setdefault(row["agency_id"], []).append(row)
+    return grouped
+
+
+def load(tables: Tables, path: Path) -> None:
+    db = sqlite_utils.Database(path, recreate=True)
+
+    def insert(name: str, rows: list[Row], pk: str | tuple, foreign_keys=(), types=None) -> None:
+        records = [{k: (None if v == "" else v) for k, v in row.items() if k != "_line"} for row in rows]
+        columns = {k: str for k in records[0]} | (types or {})
+        db[name].create(columns, pk=pk, foreign_keys=foreign_keys)
+        db[name].insert_all(records)
+
+    whole = {column: int for column in INTEGER_COLUMNS | {"source_count"}}
+    insert("agency_types", tables["agency_types"], "agency_type")
+    insert("response_statuses", tables["response_statuses"], "response_status", types=whole)
+    insert("search_ranges", tables["search_ranges"], "search_range", types=whole)
+    countries = sorted({row["country"] for row in tables["agencies"]})
+    insert("countries", [{"country": c, "name": pycountry.countries.get(alpha_2=c).name} for c in countries],
+           "country")
+    insert("sources", tables["sources"], "source_id")
+    for row in tables["agencies"]:
+        row["country_name"] = pycountry.countries.get(alpha_2=row["country"]).name
+    insert("agencies", tables["agencies"], "agency_id", types=whole | {"latitude": float, "longitude": float},
+           foreign_keys=[("agency_type", "agency_types"), ("country", "countries"),
+                         ("search_range", "search_ranges"), ("response_status", "response_statuses"),
+                         ("search_count_source_id", "sources"), ("statement_source_id", "sources")])
+    insert("responses", tables["responses"], ("agency_id", "source_id"),
+           foreign_keys=[("agency_id", "agencies"), ("source_id", "sources"),
+                         ("response_status", "response_statuses")])
+    insert("search_counts", tables["search_counts"], ("agency_id", "source_id"), types=whole,
+           foreign_keys=[("agency_id", "agencies"), ("source_id", "sources"), ("search_range", "search_ranges")])
+    db.create_view("agency_map", MAP_VIEW)
+
+
+MAP_VIEW = """
+select
+  agencies.agency_id,
+  agencies.name,
+  agency_types.label as agency_type,
+  agencies.city,
+  agencies.county,
+  agencies.state_province,
+  agencies.country_name as country,
+  search_ranges.label as search_range,
+  response_statuses.label as response_status,
+  agencies.source_count,
+  agencies.latitude,
+  agencies.longitude,
+  agencies.location_precision,
+  json_object(
+    'title', agencies.name,
+    'description', 'Searches: ' || coalesce(agencies.searches_reported, search_ranges.label)
+      || char(10) || 'Response: ' || response_statuses.label,
+    'link', '/clearview/agencies/' || agencies.agency_id
+  ) as popup
+from agencies
+join agency_types on agency_types.agency_type = agencies.agency_type
+join search_ranges on search_ranges.search_range = agencies.search_range
+join response_statuses on response_statuses.response_status = agencies.response_status
+order by agencies.name
+"""
+
+
+def index(path: Path) -> None:
+    """Indexes on every facet column, full-text search over names and places."""
+    db = sqlite_utils.Database(path)
+    for column in ("agency_type", "country", "state_province", "search_range", "response_status", "city"):
+        db["agencies"].create_index([column])
+    for table in ("responses", "search_counts"):
+        db[table].create_index(["source_id"])
+        db[table].create_index(["search_range" if table == "search_counts" else "response_status"])
+    db["agencies"].enable_fts(["name", "aliases", "city", "county", "state_province", "country_name"],
+                              tokenize="unicode61 remove_diacritics 2")
+    db.analyze()
+
+
+def build(data_dir: Path, db_path: Path) -> dict[str, int]:
+    tables = clean(read(data_dir))
+    validate(tables)
+    geocode(tables)
+    summarise(tables)
+    handle, temporary = tempfile.mkstemp(prefix=".building-", suffix=".sqlite", dir=db_path.parent)
+    os.close(handle)
+    try:
+        load(tables, Path(temporary))
+        index(Path(temporary))
+        os.replace(temporary, db_path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+    return {name: len(rows) for name, rows in tables.items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=ROOT / "data")
+    parser.add_argument("--db", type=Path, default=ROOT / "clearview.db")
+    args = parser.parse_args(argv)
+    try:
+        counts = build(args.data, args.db)
+    except BuildError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print(f"build failed: {len(error.problems)} problem(s); {args.db} was not changed", file=sys.stderr)
+        return 1
+    print(json.dumps({"database": str(args.db), "rows": counts}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

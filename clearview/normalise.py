@@ -1,0 +1,98 @@
+"""Normalisation shared by the build, the live site and the static site.
+
+Every function here is pure and idempotent: applying it twice gives the same result as once,
+so the build can run it over data that has already been cleaned.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from slugify import slugify as _slugify
+
+# Characters that spreadsheets and word processors put where a plain hyphen or space was meant.
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-")
+_SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value: str | None) -> str:
+    """NFC, no control characters, single spaces, trimmed. Dashes are kept as written."""
+    if value is None:
+        return ""
+    value = unicodedata.normalize("NFC", str(value))
+    value = value.replace("\ufeff", "")
+    value = _CONTROL.sub("", value)
+    return _SPACES.sub(" ", value).strip()
+
+
+def clean_code(value: str | None) -> str:
+    """Codes (vocabulary keys) are lower case with underscores: 'Confirmed Use' -> 'confirmed_use'."""
+    value = clean_text(value).translate(_DASHES).lower()
+    return re.sub(r"[\s\-]+", "_", value)
+
+
+def slugify(value: str) -> str:
+    """The stable id of an agency or source: ASCII, lower case, hyphens."""
+    return _slugify(clean_text(value), max_length=80, word_boundary=True)
+
+
+_NUMBER = r"(\d[\d,.\u00a0 ]*)"
+_RANGE = re.compile(rf"^{_NUMBER}\s*(?:-|to|tot|a|à|bis)\s*{_NUMBER}$")
+_OPEN = re.compile(rf"^(?:more than|over|above|>)\s*{_NUMBER}\+?$|^{_NUMBER}\s*(?:\+|or more)$")
+
+
+def _integer(text: str) -> int:
+    return int(re.sub(r"[,.\u00a0 ]", "", text))
+
+
+def range_key(label: str | None) -> str:
+    """The vocabulary key of a search-range label however it was typed.
+
+    '101 - 500', '101–500', '101 to 500' and '101-500' all give '101-500'; '1,001-5,000' gives
+    '1001-5000'; 'more than 5,000' and '5,001+' give '5001+'. Text that is not a range is returned
+    cleaned, so validation can name it.
+    """
+    text = clean_text(label).translate(_DASHES).lower().strip("'\"‘’“” ")
+    if not text:
+        return ""
+    match = _RANGE.match(text)
+    if match:
+        return f"{_integer(match.group(1))}-{_integer(match.group(2))}"
+    match = _OPEN.match(text)
+    if match:
+        number = _integer(match.group(1) or match.group(2))
+        # "more than 5,000" starts at 5,001; "5,001+" already names its first value.
+        return f"{number + 1 if match.group(1) else number}+"
+    return text
+
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def clean_date(value: str | None) -> str:
+    """Dates are ISO 8601 and may be partial (2021, 2021-08, 2021-08-25): sources often give only a month.
+
+    '2021/8/25', '2021.08.25' and '2021-8-5' are rewritten as ISO; anything else is returned
+    cleaned so that validation can name it.
+    """
+    text = clean_text(value)
+    parts = re.split(r"[-/.]", text)
+    if len(parts) in (2, 3) and len(parts[0]) == 4 and all(p.isdigit() and 0 < len(p) <= 2 for p in parts[1:]):
+        text = "-".join([parts[0], *(p.zfill(2) for p in parts[1:])])
+    return text
+
+
+def valid_date(text: str) -> bool:
+    match = _DATE.match(text)
+    if not match:
+        return False
+    month, day = match.group(2), match.group(3)
+    return (month is None or 1 <= int(month) <= 12) and (day is None or 1 <= int(day) <= 31)
+
+
+def fold(text: str) -> str:
+    """Accent- and case-free form for matching names: 'Española' and 'espanola' fold alike."""
+    decomposed = unicodedata.normalize("NFKD", clean_text(text))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
