@@ -31,24 +31,71 @@ LEAKED_DATA_END = "2020-02"  # the last month the leaked Clearview data covers
 
 # Each raw file: its columns, which must be filled, and its key.
 TABLES: dict[str, dict] = {
-    "agency_types": {"columns": ["agency_type", "label", "description"], "required": ["agency_type", "label"],
-                     "key": ["agency_type"]},
-    "response_statuses": {"columns": ["response_status", "label", "description", "precedence", "confirms_use"],
-                          "required": ["response_status", "label", "precedence"], "key": ["response_status"]},
-    "search_ranges": {"columns": ["search_range", "label", "searches_min", "searches_max", "sort_order",
-                                  "seen_in_sources", "explanation"],
-                      "required": ["search_range", "label", "sort_order"], "key": ["search_range"]},
-    "sources": {"columns": ["source_id", "url", "document", "title", "publisher", "published"],
-                "required": ["source_id"], "key": ["source_id"]},
-    "agencies": {"columns": ["agency_id", "name", "aliases", "agency_type", "city", "county", "state_province",
-                             "country", "latitude", "longitude", "location_note"],
-                 "required": ["agency_id", "name", "agency_type", "country"], "key": ["agency_id"]},
-    "responses": {"columns": ["agency_id", "source_id", "response_status", "statement", "response_date",
-                              "evidence_quote"],
-                  "required": ["agency_id", "source_id", "response_status"], "key": ["agency_id", "source_id"]},
-    "search_counts": {"columns": ["agency_id", "source_id", "search_range", "searches_min", "searches_max",
-                                  "searches_reported", "period_start", "period_end", "evidence_quote"],
-                      "required": ["agency_id", "source_id"], "key": ["agency_id", "source_id"]},
+    "agency_types": {
+        "columns": ["agency_type", "label", "description"],
+        "required": ["agency_type", "label"],
+        "key": ["agency_type"],
+    },
+    "response_statuses": {
+        "columns": ["response_status", "label", "description", "precedence", "confirms_use"],
+        "required": ["response_status", "label", "precedence"],
+        "key": ["response_status"],
+    },
+    "search_ranges": {
+        "columns": [
+            "search_range",
+            "label",
+            "searches_min",
+            "searches_max",
+            "sort_order",
+            "seen_in_sources",
+            "explanation",
+        ],
+        "required": ["search_range", "label", "sort_order"],
+        "key": ["search_range"],
+    },
+    "sources": {
+        "columns": ["source_id", "url", "document", "title", "publisher", "published"],
+        "required": ["source_id"],
+        "key": ["source_id"],
+    },
+    "agencies": {
+        "columns": [
+            "agency_id",
+            "name",
+            "aliases",
+            "agency_type",
+            "city",
+            "county",
+            "state_province",
+            "country",
+            "latitude",
+            "longitude",
+            "location_note",
+        ],
+        "required": ["agency_id", "name", "agency_type", "country"],
+        "key": ["agency_id"],
+    },
+    "responses": {
+        "columns": ["agency_id", "source_id", "response_status", "statement", "response_date", "evidence_quote"],
+        "required": ["agency_id", "source_id", "response_status"],
+        "key": ["agency_id", "source_id"],
+    },
+    "search_counts": {
+        "columns": [
+            "agency_id",
+            "source_id",
+            "search_range",
+            "searches_min",
+            "searches_max",
+            "searches_reported",
+            "period_start",
+            "period_end",
+            "evidence_quote",
+        ],
+        "required": ["agency_id", "source_id"],
+        "key": ["agency_id", "source_id"],
+    },
 }
 
 CODE_COLUMNS = {"agency_type", "response_status"}
@@ -94,8 +141,16 @@ def read(data_dir: Path) -> Tables:
         try:
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as error:
-            problems.append(Problem(label, text_line(path.read_bytes(), error.start), "", "",
-                                    "file is not UTF-8", "save the file as UTF-8"))
+            problems.append(
+                Problem(
+                    label,
+                    text_line(path.read_bytes(), error.start),
+                    "",
+                    "",
+                    "file is not UTF-8",
+                    "save the file as UTF-8",
+                )
+            )
             continue
         reader = csv.reader(text.splitlines(keepends=True), strict=True)
         try:
@@ -112,14 +167,30 @@ def read(data_dir: Path) -> Tables:
             for record in reader:
                 if any(cell.strip() for cell in record):
                     if len(record) != len(header):
-                        problems.append(Problem(label, start, "", "", f"row has {len(record)} fields, header has "
-                                                f"{len(header)}", "quote any value that contains a comma"))
+                        problems.append(
+                            Problem(
+                                label,
+                                start,
+                                "",
+                                "",
+                                f"row has {len(record)} fields, header has {len(header)}",
+                                "quote any value that contains a comma",
+                            )
+                        )
                     else:
-                        rows.append(dict(zip(header, record)) | {"_line": start})
+                        rows.append(dict(zip(header, record, strict=True)) | {"_line": start})
                 start = reader.line_num + 1
         except csv.Error as error:
-            problems.append(Problem(label, start, "", "", f"not valid CSV ({error})",
-                                    'close the quotes; write a quote inside a value as ""'))
+            problems.append(
+                Problem(
+                    label,
+                    start,
+                    "",
+                    "",
+                    f"not valid CSV ({error})",
+                    'close the quotes; write a quote inside a value as ""',
+                )
+            )
         tables[name] = rows
     if problems:
         raise BuildError(problems)
@@ -174,8 +245,14 @@ def subdivision_name(value: str, country: str) -> str:
     code = value.upper() if "-" in value else f"{country}-{value.upper()}"
     found = pycountry.subdivisions.get(code=code)
     if found is None:
-        found = next((s for s in pycountry.subdivisions.get(country_code=country) or []
-                      if s.name.casefold() == value.casefold()), None)
+        found = next(
+            (
+                s
+                for s in pycountry.subdivisions.get(country_code=country) or []
+                if s.name.casefold() == value.casefold()
+            ),
+            None,
+        )
     return found.name if found else value
 
 
@@ -190,17 +267,36 @@ def validate(tables: Tables) -> None:
                     problems.append(Problem(label, row["_line"], column, "", "value is missing", "fill it in"))
             key = tuple(row[c] for c in spec["key"])
             if key in seen:
-                problems.append(Problem(label, row["_line"], ", ".join(spec["key"]), " / ".join(key),
-                                        f"duplicate of line {seen[key]}", "merge the two rows or change the id"))
+                problems.append(
+                    Problem(
+                        label,
+                        row["_line"],
+                        ", ".join(spec["key"]),
+                        " / ".join(key),
+                        f"duplicate of line {seen[key]}",
+                        "merge the two rows or change the id",
+                    )
+                )
             seen.setdefault(key, row["_line"])
             for column in INTEGER_COLUMNS & row.keys():
                 if row[column] and not row[column].isdigit():
-                    problems.append(Problem(label, row["_line"], column, row[column], "not a whole number",
-                                            "write digits only, without separators"))
+                    problems.append(
+                        Problem(
+                            label,
+                            row["_line"],
+                            column,
+                            row[column],
+                            "not a whole number",
+                            "write digits only, without separators",
+                        )
+                    )
             for column in DATE_COLUMNS & row.keys():
                 if row[column] and not valid_date(row[column]):
-                    problems.append(Problem(label, row["_line"], column, row[column], "not a date",
-                                            "write YYYY-MM-DD, YYYY-MM or YYYY"))
+                    problems.append(
+                        Problem(
+                            label, row["_line"], column, row[column], "not a date", "write YYYY-MM-DD, YYYY-MM or YYYY"
+                        )
+                    )
     problems += validate_references(tables)
     problems += validate_agencies(tables)
     problems += validate_search_counts(tables)
@@ -225,8 +321,9 @@ def validate_references(tables: Tables) -> list[Problem]:
             if row[column] and row[column] not in known:
                 guess = difflib.get_close_matches(row[column], sorted(known), n=1)
                 fix = f"did you mean '{guess[0]}'?" if guess else f"use a value listed in data/{target}.csv"
-                problems.append(Problem(f"data/{table}.csv", row["_line"], column, row[column],
-                                        f"not in data/{target}.csv", fix))
+                problems.append(
+                    Problem(f"data/{table}.csv", row["_line"], column, row[column], f"not in data/{target}.csv", fix)
+                )
     return problems
 
 
@@ -237,25 +334,68 @@ def validate_agencies(tables: Tables) -> list[Problem]:
     for row in tables["agencies"]:
         line = row["_line"]
         if row["country"] and pycountry.countries.get(alpha_2=row["country"]) is None:
-            problems.append(Problem(label, line, "country", row["country"], "not an ISO 3166 country code",
-                                    "write the two-letter code, such as US, CA or GB"))
-        elif row["state_province"] and pycountry.subdivisions.get(country_code=row["country"]) and not any(
-            s.name == row["state_province"] for s in pycountry.subdivisions.get(country_code=row["country"])
+            problems.append(
+                Problem(
+                    label,
+                    line,
+                    "country",
+                    row["country"],
+                    "not an ISO 3166 country code",
+                    "write the two-letter code, such as US, CA or GB",
+                )
+            )
+        elif (
+            row["state_province"]
+            and pycountry.subdivisions.get(country_code=row["country"])
+            and not any(
+                s.name == row["state_province"] for s in pycountry.subdivisions.get(country_code=row["country"])
+            )
         ):
-            problems.append(Problem(label, line, "state_province", row["state_province"],
-                                    f"not a state or province of {row['country']}",
-                                    "write its ISO 3166-2 name or code, such as Ontario or ON"))
+            problems.append(
+                Problem(
+                    label,
+                    line,
+                    "state_province",
+                    row["state_province"],
+                    f"not a state or province of {row['country']}",
+                    "write its ISO 3166-2 name or code, such as Ontario or ON",
+                )
+            )
         problems += validate_coordinates(label, row)
         if row["agency_id"] not in with_source:
-            problems.append(Problem(label, line, "agency_id", row["agency_id"], "agency has no source",
-                                    "add a row to data/responses.csv naming the source that reports it"))
+            problems.append(
+                Problem(
+                    label,
+                    line,
+                    "agency_id",
+                    row["agency_id"],
+                    "agency has no source",
+                    "add a row to data/responses.csv naming the source that reports it",
+                )
+            )
     for row in tables["sources"]:
         if not row["url"] and not row["document"]:
-            problems.append(Problem("data/sources.csv", row["_line"], "url", "", "source has no address",
-                                    "give its url, or the document name for an archived copy"))
+            problems.append(
+                Problem(
+                    "data/sources.csv",
+                    row["_line"],
+                    "url",
+                    "",
+                    "source has no address",
+                    "give its url, or the document name for an archived copy",
+                )
+            )
         elif row["url"] and not row["url"].startswith(("https://", "http://")):
-            problems.append(Problem("data/sources.csv", row["_line"], "url", row["url"], "not a web address",
-                                    "start it with https://, or put a document name in 'document'"))
+            problems.append(
+                Problem(
+                    "data/sources.csv",
+                    row["_line"],
+                    "url",
+                    row["url"],
+                    "not a web address",
+                    "start it with https://, or put a document name in 'document'",
+                )
+            )
     return problems
 
 
@@ -264,20 +404,45 @@ def validate_coordinates(label: str, row: Row) -> list[Problem]:
     if not latitude and not longitude:
         return []
     if not latitude or not longitude:
-        return [Problem(label, row["_line"], "latitude" if not latitude else "longitude", "",
-                        "only one coordinate given", "give both latitude and longitude, or neither")]
+        return [
+            Problem(
+                label,
+                row["_line"],
+                "latitude" if not latitude else "longitude",
+                "",
+                "only one coordinate given",
+                "give both latitude and longitude, or neither",
+            )
+        ]
     try:
         lat, lon = float(latitude), float(longitude)
     except ValueError:
-        return [Problem(label, row["_line"], "latitude", f"{latitude}, {longitude}", "coordinates are not numbers",
-                        "write decimal degrees such as 43.65, -79.38")]
+        return [
+            Problem(
+                label,
+                row["_line"],
+                "latitude",
+                f"{latitude}, {longitude}",
+                "coordinates are not numbers",
+                "write decimal degrees such as 43.65, -79.38",
+            )
+        ]
     if not -90 <= lat <= 90:
         swapped = -90 <= lon <= 90 and -180 <= lat <= 180
-        return [Problem(label, row["_line"], "latitude", latitude, "latitude outside -90..90",
-                        "latitude and longitude look swapped" if swapped else "use decimal degrees")]
+        return [
+            Problem(
+                label,
+                row["_line"],
+                "latitude",
+                latitude,
+                "latitude outside -90..90",
+                "latitude and longitude look swapped" if swapped else "use decimal degrees",
+            )
+        ]
     if not -180 <= lon <= 180:
-        return [Problem(label, row["_line"], "longitude", longitude, "longitude outside -180..180",
-                        "use decimal degrees")]
+        return [
+            Problem(label, row["_line"], "longitude", longitude, "longitude outside -180..180", "use decimal degrees")
+        ]
     return []
 
 
@@ -288,19 +453,38 @@ def validate_search_counts(tables: Tables) -> list[Problem]:
         label, line = "data/search_counts.csv", row["_line"]
         low, high = row["searches_min"], row["searches_max"]
         if low.isdigit() and high.isdigit() and int(low) > int(high):
-            problems.append(Problem(label, line, "searches_min", f"{low} > {high}", "minimum above maximum",
-                                    "swap them"))
+            problems.append(
+                Problem(label, line, "searches_min", f"{low} > {high}", "minimum above maximum", "swap them")
+            )
         bucket = buckets.get(row["search_range"])
         if bucket and (low or high) and bucket_for(low, high, tables["search_ranges"]) != row["search_range"]:
-            problems.append(Problem(label, line, "search_range", row["search_range"],
-                                    f"does not agree with searches_min/max {low or '?'}..{high or '?'}",
-                                    "keep the range the source states and leave min/max blank"))
+            problems.append(
+                Problem(
+                    label,
+                    line,
+                    "search_range",
+                    row["search_range"],
+                    f"does not agree with searches_min/max {low or '?'}..{high or '?'}",
+                    "keep the range the source states and leave min/max blank",
+                )
+            )
         if not (row["search_range"] or row["searches_reported"]):
-            problems.append(Problem(label, line, "searches_reported", "", "no count given",
-                                    "copy the source's own wording of the count"))
+            problems.append(
+                Problem(
+                    label, line, "searches_reported", "", "no count given", "copy the source's own wording of the count"
+                )
+            )
         if row["period_start"] and row["period_end"] and row["period_start"] > row["period_end"]:
-            problems.append(Problem(label, line, "period_start", row["period_start"], "period starts after it ends",
-                                    "swap period_start and period_end"))
+            problems.append(
+                Problem(
+                    label,
+                    line,
+                    "period_start",
+                    row["period_start"],
+                    "period starts after it ends",
+                    "swap period_start and period_end",
+                )
+            )
     return problems
 
 
@@ -312,8 +496,11 @@ def bucket_for(low: str, high: str, ranges: list[Row]) -> str:
         if not bucket["searches_min"]:
             continue
         inside_low = int(bucket["searches_min"]) <= int(low)
-        inside_high = (not bucket["searches_max"]) if not high else (
-            not bucket["searches_max"] or int(high) <= int(bucket["searches_max"]))
+        inside_high = (
+            (not bucket["searches_max"])
+            if not high
+            else (not bucket["searches_max"] or int(high) <= int(bucket["searches_max"]))
+        )
         if inside_low and inside_high:
             return bucket["search_range"]
     return "unknown"
@@ -329,8 +516,16 @@ def geocode(tables: Tables) -> None:
             continue
         found = places.locate(row["city"], row["county"], row["state_province"], row["country"])
         if found is None:
-            problems.append(Problem("data/agencies.csv", row["_line"], "city", row["city"] or row["country"],
-                                    "no place in the gazetteer", "fill latitude and longitude by hand"))
+            problems.append(
+                Problem(
+                    "data/agencies.csv",
+                    row["_line"],
+                    "city",
+                    row["city"] or row["country"],
+                    "no place in the gazetteer",
+                    "fill latitude and longitude by hand",
+                )
+            )
             continue
         row["latitude"], row["longitude"] = str(found.latitude), str(found.longitude)
         row["location_precision"], row["location_place"] = found.precision, found.place
@@ -354,23 +549,39 @@ def summarise(tables: Tables) -> None:
     precedence = {row["response_status"]: int(row["precedence"]) for row in tables["response_statuses"]}
     responses, counts = group(tables["responses"]), group(tables["search_counts"])
     for agency in tables["agencies"]:
-        best = min(responses[agency["agency_id"]], key=lambda r: (
-            precedence[r["response_status"]], not r["statement"], invert(r["response_date"])))
+        best = min(
+            responses[agency["agency_id"]],
+            key=lambda r: (precedence[r["response_status"]], not r["statement"], invert(r["response_date"])),
+        )
         agency["response_status"] = best["response_status"]
-        agency["statement"], agency["statement_source_id"] = best["statement"], best["source_id"] if best[
-            "statement"] else ""
+        agency["statement"], agency["statement_source_id"] = (
+            best["statement"],
+            best["source_id"] if best["statement"] else "",
+        )
         agency["source_count"] = len(responses[agency["agency_id"]])
         candidates = [c for c in counts.get(agency["agency_id"], []) if c["in_leaked_data"] != "after"]
         if candidates:
-            best = min(candidates, key=lambda c: (
-                c["in_leaked_data"] != "yes", c["search_range"] == "unknown", width(c),
-                invert(published[c["source_id"]])))
-            agency.update({key: best[key] for key in ("search_range", "searches_min", "searches_max",
-                                                      "searches_reported")})
+            best = min(
+                candidates,
+                key=lambda c: (
+                    c["in_leaked_data"] != "yes",
+                    c["search_range"] == "unknown",
+                    width(c),
+                    invert(published[c["source_id"]]),
+                ),
+            )
+            agency.update(
+                {key: best[key] for key in ("search_range", "searches_min", "searches_max", "searches_reported")}
+            )
             agency["search_count_source_id"] = best["source_id"]
         else:
-            agency.update(search_range="unknown", searches_min="", searches_max="", searches_reported="",
-                          search_count_source_id="")
+            agency.update(
+                search_range="unknown",
+                searches_min="",
+                searches_max="",
+                searches_reported="",
+                search_count_source_id="",
+            )
 
 
 def in_leaked_period(start: str, end: str) -> str:
@@ -415,25 +626,43 @@ def load(tables: Tables, path: Path) -> None:
     insert("response_statuses", tables["response_statuses"], "response_status", types=whole)
     insert("search_ranges", tables["search_ranges"], "search_range", types=whole)
     countries = sorted({row["country"] for row in tables["agencies"]})
-    insert("countries", [{"country": c, "name": pycountry.countries.get(alpha_2=c).name} for c in countries],
-           "country")
+    insert("countries", [{"country": c, "name": pycountry.countries.get(alpha_2=c).name} for c in countries], "country")
     insert("sources", tables["sources"], "source_id")
     for row in tables["agencies"]:
         row["country_name"] = pycountry.countries.get(alpha_2=row["country"]).name
-    insert("agencies", tables["agencies"], "agency_id", types=whole | {"latitude": float, "longitude": float},
-           foreign_keys=[("agency_type", "agency_types"), ("country", "countries"),
-                         ("search_range", "search_ranges"), ("response_status", "response_statuses"),
-                         ("search_count_source_id", "sources"), ("statement_source_id", "sources")])
-    insert("responses", tables["responses"], ("agency_id", "source_id"),
-           foreign_keys=[("agency_id", "agencies"), ("source_id", "sources"),
-                         ("response_status", "response_statuses")])
-    insert("search_counts", tables["search_counts"], ("agency_id", "source_id"), types=whole,
-           foreign_keys=[("agency_id", "agencies"), ("source_id", "sources"), ("search_range", "search_ranges")])
+    insert(
+        "agencies",
+        tables["agencies"],
+        "agency_id",
+        types=whole | {"latitude": float, "longitude": float},
+        foreign_keys=[
+            ("agency_type", "agency_types"),
+            ("country", "countries"),
+            ("search_range", "search_ranges"),
+            ("response_status", "response_statuses"),
+            ("search_count_source_id", "sources"),
+            ("statement_source_id", "sources"),
+        ],
+    )
+    insert(
+        "responses",
+        tables["responses"],
+        ("agency_id", "source_id"),
+        foreign_keys=[("agency_id", "agencies"), ("source_id", "sources"), ("response_status", "response_statuses")],
+    )
+    insert(
+        "search_counts",
+        tables["search_counts"],
+        ("agency_id", "source_id"),
+        types=whole,
+        foreign_keys=[("agency_id", "agencies"), ("source_id", "sources"), ("search_range", "search_ranges")],
+    )
     db.create_view("agency_map", MAP_VIEW)
 
 
 MAP_VIEW = """
 select
+  agencies.rowid as rowid,
   agencies.agency_id,
   agencies.name,
   agency_types.label as agency_type,
@@ -469,8 +698,10 @@ def index(path: Path) -> None:
     for table in ("responses", "search_counts"):
         db[table].create_index(["source_id"])
         db[table].create_index(["search_range" if table == "search_counts" else "response_status"])
-    db["agencies"].enable_fts(["name", "aliases", "city", "county", "state_province", "country_name"],
-                              tokenize="unicode61 remove_diacritics 2")
+    db["agencies"].enable_fts(
+        ["name", "aliases", "city", "county", "state_province", "country_name"],
+        tokenize="unicode61 remove_diacritics 2",
+    )
     db.analyze()
 
 

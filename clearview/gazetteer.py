@@ -128,8 +128,12 @@ def load() -> Gazetteer:
         raw = json.loads(handle.read())
     places = [
         Place(
-            name=row["city"], state=row.get("state") or "", county=row.get("county") or "",
-            country=row["country_code"], latitude=row["latitude"], longitude=row["longitude"],
+            name=row["city"],
+            state=row.get("state") or "",
+            county=row.get("county") or "",
+            country=row["country_code"],
+            latitude=row["latitude"],
+            longitude=row["longitude"],
             population=row.get("population") or 0,
         )
         for row in raw

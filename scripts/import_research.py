@@ -30,10 +30,23 @@ from clearview.normalise import clean_text, range_key, slugify  # noqa: E402
 RESEARCH_FILES = ["us_reported.csv", "intl_reported.csv", "us_seed_supplement.csv"]
 
 COUNTRIES = {
-    "US": "US", "Canada": "CA", "Australia": "AU", "United Kingdom": "GB", "Sweden": "SE",
-    "Italy": "IT", "Finland": "FI", "Belgium": "BE", "International (HQ France)": "FR",
-    "Netherlands": "NL", "Brazil": "BR", "Saudi Arabia": "SA", "France": "FR", "Denmark": "DK",
-    "New Zealand": "NZ", "Switzerland": "CH", "United Arab Emirates": "AE",
+    "US": "US",
+    "Canada": "CA",
+    "Australia": "AU",
+    "United Kingdom": "GB",
+    "Sweden": "SE",
+    "Italy": "IT",
+    "Finland": "FI",
+    "Belgium": "BE",
+    "International (HQ France)": "FR",
+    "Netherlands": "NL",
+    "Brazil": "BR",
+    "Saudi Arabia": "SA",
+    "France": "FR",
+    "Denmark": "DK",
+    "New Zealand": "NZ",
+    "Switzerland": "CH",
+    "United Arab Emirates": "AE",
 }
 
 AGENCY_TYPES = {
@@ -229,11 +242,22 @@ def build(rows: list[dict]) -> dict[str, list[dict]]:
             "county": county_name(row["county"], country),
             "state_province": subdivision_name(row["state"], country),
         }
-        agency = agencies.setdefault(agency_id, {
-            "agency_id": agency_id, "name": name, "aliases": [], "agency_type": AGENCY_TYPES[row["agency_type"]],
-            "city": "", "county": "", "state_province": "", "country": country,
-            "latitude": "", "longitude": "", "location_note": "",
-        })
+        agency = agencies.setdefault(
+            agency_id,
+            {
+                "agency_id": agency_id,
+                "name": name,
+                "aliases": [],
+                "agency_type": AGENCY_TYPES[row["agency_type"]],
+                "city": "",
+                "county": "",
+                "state_province": "",
+                "country": country,
+                "latitude": "",
+                "longitude": "",
+                "location_note": "",
+            },
+        )
         for alias in aliases:
             if alias not in agency["aliases"]:
                 agency["aliases"].append(alias)
@@ -248,37 +272,50 @@ def build(rows: list[dict]) -> dict[str, list[dict]]:
         archived = row["source_url"].startswith("seed:")
         seed = SEED_DOCUMENTS.get(row["source_url"], {})
         url = "" if archived else row["source_url"]
-        source = sources.setdefault(sid, {
-            "source_id": sid, "url": url,
-            "document": row["source_url"].removeprefix("seed:") if archived else "",
-            "title": seed.get("title", row["source_title"]),
-            "publisher": seed.get("publisher", urlparse(url).netloc.removeprefix("www.")),
-            "published": row["source_date"],
-        })
+        source = sources.setdefault(
+            sid,
+            {
+                "source_id": sid,
+                "url": url,
+                "document": row["source_url"].removeprefix("seed:") if archived else "",
+                "title": seed.get("title", row["source_title"]),
+                "publisher": seed.get("publisher", urlparse(url).netloc.removeprefix("www.")),
+                "published": row["source_date"],
+            },
+        )
         for field in ("title", "published"):
             if not source[field]:
                 source[field] = row["source_title" if field == "title" else "source_date"]
 
-        responses.append({
-            "agency_id": agency_id, "source_id": sid, "response_status": row["response_category"],
-            "statement": row["response_quote"], "response_date": row["source_date"],
-            "evidence_quote": row["evidence_quote"],
-        })
+        responses.append(
+            {
+                "agency_id": agency_id,
+                "source_id": sid,
+                "response_status": row["response_category"],
+                "statement": row["response_quote"],
+                "response_date": row["source_date"],
+                "evidence_quote": row["evidence_quote"],
+            }
+        )
         if row["search_range_label"] or row["searches_reported_text"]:
             key = (row["_file"], row["_line"])
             if row["search_range_label"]:
                 minimum, maximum, start, end = (None, None, *LEAK)
             else:
                 minimum, maximum, start, end = COUNTS[key]
-            counts.append({
-                "agency_id": agency_id, "source_id": sid,
-                "search_range": range_key(row["search_range_label"]),
-                "searches_min": "" if minimum is None else minimum,
-                "searches_max": "" if maximum is None else maximum,
-                "searches_reported": row["searches_reported_text"],
-                "period_start": start or "", "period_end": end or "",
-                "evidence_quote": row["evidence_quote"],
-            })
+            counts.append(
+                {
+                    "agency_id": agency_id,
+                    "source_id": sid,
+                    "search_range": range_key(row["search_range_label"]),
+                    "searches_min": "" if minimum is None else minimum,
+                    "searches_max": "" if maximum is None else maximum,
+                    "searches_reported": row["searches_reported_text"],
+                    "period_start": start or "",
+                    "period_end": end or "",
+                    "evidence_quote": row["evidence_quote"],
+                }
+            )
 
     for agency_id, agency in agencies.items():
         for alias in EXTRA_ALIASES.get(agency["name"], []):

@@ -1,0 +1,52 @@
+# The README's contract: `make serve` (fresh machine -> running site) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8001
+# Datasette's settings live in settings.json, read here and by the tests.
+SETTINGS = $(shell $(BIN)/python -c "import json; print(' '.join(f'--setting {k} {str(v).lower()}' for k, v in json.load(open('settings.json')).items()))")
+DATASETTE_OPTIONS = -i clearview.db --metadata metadata.yml --template-dir templates --plugins-dir plugins --static static:static $(SETTINGS)
+
+.PHONY: install build check-csv serve test lint profile clean
+
+$(INSTALLED): requirements.txt requirements-dev.txt constraints.txt
+	@echo "==> creating $(VENV) and installing pinned requirements"
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --progress-bar off -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+install: $(INSTALLED)
+
+# csvkit is the gate for well-formed CSV: every row as long as its header.
+check-csv: $(INSTALLED)
+	@echo "==> checking data/*.csv with csvclean"
+	@status=0; for file in data/*.csv; do \
+	  $(BIN)/csvclean --length-mismatch --label - "$$file" > /dev/null || status=1; \
+	done; exit $$status
+
+build: check-csv
+	@echo "==> building clearview.db from data/"
+	$(BIN)/python build_db.py
+
+serve: build
+	@echo "==> serving on http://$(HOST):$(PORT)/"
+	$(BIN)/datasette serve $(DATASETTE_OPTIONS) -h $(HOST) -p $(PORT)
+
+test: build lint
+	@echo "==> running tests"
+	$(BIN)/python -m pytest -q
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Column statistics of every raw file (csvkit's csvstat).
+profile: $(INSTALLED)
+	@for file in data/*.csv; do echo "==> $$file"; $(BIN)/csvstat "$$file"; done
+
+clean:
+	rm -rf clearview.db .building-* site build .pytest_cache

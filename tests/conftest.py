@@ -1,0 +1,193 @@
+"""Shared fixtures: builds of the real data and of small synthetic data, and a Datasette like `make serve`'s."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from datasette.app import Datasette
+
+import build_db
+
+ROOT = Path(__file__).resolve().parent.parent
+RESEARCH = ROOT.parent / "shared" / "research"
+VOCABULARIES = ("agency_types.csv", "response_statuses.csv", "search_ranges.csv")
+
+
+def make_datasette(db_path: Path) -> Datasette:
+    """The same options the Makefile's `serve` passes to `datasette serve`."""
+    return Datasette(
+        [],
+        immutables=[str(db_path)],
+        metadata=yaml.safe_load((ROOT / "metadata.yml").read_text()),
+        template_dir=str(ROOT / "templates"),
+        plugins_dir=str(ROOT / "plugins"),
+        static_mounts=[("static", str(ROOT / "static"))],
+        settings=json.loads((ROOT / "settings.json").read_text()),
+    )
+
+
+def write_csv(path: Path, rows: list[dict]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def synthetic_data(folder: Path) -> Path:
+    """A small, obviously synthetic data set in the project's raw format (never published)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in VOCABULARIES:
+        shutil.copy(ROOT / "data" / name, folder / name)
+    agency = {"aliases": "", "county": "", "latitude": "", "longitude": "", "location_note": ""}
+    write_csv(
+        folder / "agencies.csv",
+        [
+            agency
+            | {
+                "agency_id": "synthetic-timmins-police",
+                "name": "Synthetic Timmins Police (test data)",
+                "agency_type": "police_department",
+                "city": "Timmins",
+                "state_province": "ON",
+                "country": "CA",
+            },
+            agency
+            | {
+                "agency_id": "synthetic-federal-agency",
+                "name": "Synthetic Federal Agency (test data)",
+                "agency_type": "federal_national_agency",
+                "city": "",
+                "state_province": "",
+                "country": "AU",
+                "aliases": "SFA",
+            },
+            agency
+            | {
+                "agency_id": "synthetic-manual-agency",
+                "name": "Synthetic Manual Agency (test data)",
+                "agency_type": "other",
+                "city": "",
+                "state_province": "",
+                "country": "US",
+                "latitude": "40.5",
+                "longitude": "-75.25",
+                "location_note": "synthetic point",
+            },
+        ],
+    )
+    write_csv(
+        folder / "sources.csv",
+        [
+            {
+                "source_id": "synthetic-source-1",
+                "url": "https://example.org/synthetic-1",
+                "document": "",
+                "title": "Synthetic source one",
+                "publisher": "example.org",
+                "published": "2021-08-25",
+            },
+            {
+                "source_id": "synthetic-source-2",
+                "url": "",
+                "document": "synthetic-document.txt",
+                "title": "Synthetic source two",
+                "publisher": "",
+                "published": "2020-02",
+            },
+        ],
+    )
+    response = {"statement": "", "response_date": "", "evidence_quote": "synthetic"}
+    write_csv(
+        folder / "responses.csv",
+        [
+            response
+            | {
+                "agency_id": "synthetic-timmins-police",
+                "source_id": "synthetic-source-1",
+                "response_status": "no_response",
+            },
+            response
+            | {
+                "agency_id": "synthetic-timmins-police",
+                "source_id": "synthetic-source-2",
+                "response_status": "confirmed_use",
+                "statement": "Synthetic statement.",
+            },
+            response
+            | {"agency_id": "synthetic-federal-agency", "source_id": "synthetic-source-1", "response_status": "denied"},
+            response
+            | {"agency_id": "synthetic-manual-agency", "source_id": "synthetic-source-2", "response_status": "unknown"},
+        ],
+    )
+    count = {"searches_min": "", "searches_max": "", "period_start": "", "period_end": "", "evidence_quote": "x"}
+    write_csv(
+        folder / "search_counts.csv",
+        [
+            count
+            | {
+                "agency_id": "synthetic-timmins-police",
+                "source_id": "synthetic-source-1",
+                "search_range": "",
+                "searches_min": "121",
+                "searches_reported": "more than 120",
+                "period_start": "2018",
+                "period_end": "2020-02",
+            },
+            count
+            | {
+                "agency_id": "synthetic-timmins-police",
+                "source_id": "synthetic-source-2",
+                "search_range": "101 to 500",
+                "searches_reported": "101-500",
+                "period_start": "2018",
+                "period_end": "2020-02",
+            },
+            count
+            | {
+                "agency_id": "synthetic-federal-agency",
+                "source_id": "synthetic-source-1",
+                "search_range": "",
+                "searches_min": "40",
+                "searches_max": "40",
+                "searches_reported": "40 times",
+                "period_start": "2024",
+                "period_end": "2025",
+            },
+        ],
+    )
+    return folder
+
+
+@pytest.fixture(scope="session")
+def real_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("real") / "clearview.db"
+    build_db.build(ROOT / "data", path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def synthetic_db(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("synthetic")
+    path = folder / "clearview.db"
+    build_db.build(synthetic_data(folder / "data"), path)
+    return path
+
+
+@pytest.fixture
+def real_site(real_db) -> Datasette:
+    return make_datasette(real_db)
+
+
+@pytest.fixture(scope="session")
+def research_rows() -> list[dict]:
+    assert RESEARCH.is_dir(), f"{RESEARCH} is missing: the tests check data/ against ../shared/research"
+    rows = []
+    for path in sorted(RESEARCH.glob("*_reported.csv")) + [RESEARCH / "us_seed_supplement.csv"]:
+        with open(path, encoding="utf-8", newline="") as handle:
+            rows += [row | {"_file": path.name} for row in csv.DictReader(handle)]
+    return rows

@@ -1,0 +1,128 @@
+"""The published database against ../shared/research: every row accounted for, nothing unsourced."""
+
+import sqlite_utils
+
+from clearview.normalise import clean_text
+
+
+def agency_for(name, agencies):
+    """The research spells an agency 'Name' or 'Name (alias, alias)'."""
+    matches = [a for a in agencies if name == a["name"] or name.startswith(a["name"] + " (")]
+    assert len(matches) == 1, f"{name!r} matches {len(matches)} agencies"
+    return matches[0]
+
+
+def source_for(url, sources):
+    matches = [s for s in sources if s["url"] == url or (s["document"] and url == "seed:" + s["document"])]
+    assert len(matches) == 1, f"{url!r} matches {len(matches)} sources"
+    return matches[0]
+
+
+def test_every_research_row_is_a_response_row_with_the_same_facts(real_db, research_rows):
+    db = sqlite_utils.Database(real_db)
+    agencies, sources = list(db["agencies"].rows), list(db["sources"].rows)
+    responses = {(r["agency_id"], r["source_id"]): r for r in db["responses"].rows}
+    assert len(responses) == len(research_rows)
+    for row in research_rows:
+        key = (
+            agency_for(row["agency_name"], agencies)["agency_id"],
+            source_for(row["source_url"], sources)["source_id"],
+        )
+        response = responses[key]
+        assert response["response_status"] == row["response_category"], key
+        assert (response["statement"] or "") == clean_text(row["response_quote"]), key
+        assert (response["evidence_quote"] or "") == clean_text(row["evidence_quote"]), key
+
+
+def test_every_count_in_the_research_is_kept_in_its_own_words(real_db, research_rows):
+    db = sqlite_utils.Database(real_db)
+    agencies, sources = list(db["agencies"].rows), list(db["sources"].rows)
+    counts = {(r["agency_id"], r["source_id"]): r for r in db["search_counts"].rows}
+    with_count = [r for r in research_rows if r["search_range_label"] or r["searches_reported_text"]]
+    assert len(counts) == len(with_count)
+    for row in with_count:
+        key = (
+            agency_for(row["agency_name"], agencies)["agency_id"],
+            source_for(row["source_url"], sources)["source_id"],
+        )
+        assert (counts[key]["searches_reported"] or "") == clean_text(row["searches_reported_text"]), key
+
+
+def test_every_research_agency_is_listed_once(real_db, research_rows):
+    db = sqlite_utils.Database(real_db)
+    agencies = list(db["agencies"].rows)
+    listed = {agency_for(row["agency_name"], agencies)["agency_id"] for row in research_rows}
+    assert listed == {a["agency_id"] for a in agencies}
+
+
+def test_every_agency_has_coordinates_and_a_source(real_db):
+    db = sqlite_utils.Database(real_db)
+    unplaced = list(
+        db.query(
+            "select agency_id from agencies where latitude is null or longitude is null or location_precision is null"
+        )
+    )
+    assert unplaced == []
+    unsourced = list(
+        db.query("select agency_id from agencies where agency_id not in (select agency_id from responses)")
+    )
+    assert unsourced == []
+    assert list(db.query("select source_id from sources where url is null and document is null")) == []
+
+
+def test_no_count_after_february_2020_is_a_headline(real_db):
+    db = sqlite_utils.Database(real_db)
+    shown = list(
+        db.query("""
+        select agencies.agency_id from agencies join search_counts
+          on search_counts.agency_id = agencies.agency_id
+         and search_counts.source_id = agencies.search_count_source_id
+        where search_counts.in_leaked_data = 'after'""")
+    )
+    assert shown == []
+    assert db.execute("select count(*) from search_counts where in_leaked_data = 'after'").fetchone()[0] > 0
+
+
+def test_a_range_is_only_given_where_the_bounds_fit_inside_it(real_db):
+    db = sqlite_utils.Database(real_db)
+    misfits = list(
+        db.query("""
+        select c.agency_id, c.source_id from search_counts c join search_ranges r using (search_range)
+        where c.search_range != 'unknown' and (
+          c.searches_min < r.searches_min
+          or (r.searches_max is not null and (c.searches_max is null or c.searches_max > r.searches_max)))""")
+    )
+    assert misfits == []
+
+
+def test_schema_keys_and_indexes(real_db):
+    db = sqlite_utils.Database(real_db)
+    assert db["agencies"].pks == ["agency_id"]
+    assert db["responses"].pks == ["agency_id", "source_id"]
+    assert {(fk.column, fk.other_table) for fk in db["responses"].foreign_keys} == {
+        ("agency_id", "agencies"),
+        ("source_id", "sources"),
+        ("response_status", "response_statuses"),
+    }
+    assert {(fk.column, fk.other_table) for fk in db["agencies"].foreign_keys} >= {
+        ("agency_type", "agency_types"),
+        ("country", "countries"),
+        ("search_range", "search_ranges"),
+        ("response_status", "response_statuses"),
+    }
+    indexed = {tuple(index.columns) for index in db["agencies"].indexes}
+    for column in ("agency_type", "country", "state_province", "search_range", "response_status"):
+        assert (column,) in indexed
+    assert db["agencies"].detect_fts() == "agencies_fts"
+    assert db.execute("pragma foreign_key_check").fetchall() == []
+    assert "agency_map" in db.view_names()
+
+
+def test_rebuilding_gives_the_same_ids(real_db, tmp_path):
+    import build_db
+    from tests.conftest import ROOT
+
+    again = tmp_path / "clearview.db"
+    build_db.build(ROOT / "data", again)
+    ids = "select agency_id from agencies order by agency_id"
+    assert list(sqlite_utils.Database(again).query(ids)) == list(sqlite_utils.Database(real_db).query(ids))

@@ -1,0 +1,93 @@
+"""The live site through Datasette's own test client, configured as `make serve` configures it."""
+
+import json
+
+
+async def test_home_page(real_site):
+    response = await real_site.client.get("/")
+    assert response.status_code == 200
+    assert "Clearview Usage Database" in response.text
+    assert "GeoNames" in response.text
+
+
+async def test_map_view_has_the_five_facets_and_the_cluster_map(real_site):
+    response = await real_site.client.get("/clearview/agency_map")
+    assert response.status_code == 200
+    assert "datasette-cluster-map.js" in response.text
+    data = (await real_site.client.get("/clearview/agency_map.json?_extra=facet_results&_size=0")).json()
+    facets = data["facet_results"]
+    facets = facets.get("results", facets)
+    assert set(facets) == {"country", "state_province", "agency_type", "search_range", "response_status"}
+    order = [value["value"] for value in facets["search_range"]["results"]]
+    assert order == sorted(
+        order,
+        key=[
+            "1–5",
+            "6–10",
+            "11–50",
+            "51–100",
+            "101–500",
+            "501–1,000",
+            "1,001–5,000",
+            "More than 5,000",
+            "Unknown",
+        ].index,
+    )
+
+
+async def test_map_json_has_one_marker_per_agency_with_a_popup(real_site, real_db):
+    import sqlite_utils
+
+    data = (await real_site.client.get("/clearview/agency_map.json?_shape=array&_size=max")).json()
+    assert len(data) == sqlite_utils.Database(real_db)["agencies"].count
+    toronto = next(row for row in data if row["agency_id"] == "toronto-police-service")
+    popup = json.loads(toronto["popup"])
+    assert popup["title"] == "Toronto Police Service"
+    assert popup["link"] == "/clearview/agencies/toronto-police-service"
+    assert "more than 3,400" in popup["description"]
+
+
+async def test_search_finds_toronto_police_service(real_site):
+    for table in ("agency_map", "agencies"):
+        data = await real_site.client.get(f"/clearview/{table}.json?_search=Toronto+Police+Service&_shape=array")
+        assert [row["name"] for row in data.json()] == ["Toronto Police Service"]
+
+
+async def test_search_with_quotes_and_operators_does_not_error(real_site):
+    response = await real_site.client.get("/clearview/agency_map.json?_search=%22Toronto+OR+AND+(")
+    assert response.status_code == 200
+
+
+async def test_agency_page_shows_range_response_and_sources(real_site):
+    response = await real_site.client.get("/clearview/agencies/toronto-police-service")
+    assert response.status_code == 200
+    html = response.text
+    assert "<h1>Toronto Police Service</h1>" in html
+    assert "more than 3,400" in html
+    assert "Denied, then confirmed" in html
+    assert "Clearview AI Offered Free Trials To Police Around The World" in html
+    assert "BuzzFeed News" in html and "2021-08-25" in html
+    assert 'href="https://www.cbc.ca/news/canada/toronto/toronto-police-clearview-ai-1.5462785?cmp=rss"' in html
+
+
+async def test_agency_page_escapes_what_it_shows(real_site):
+    html = (await real_site.client.get("/clearview/agencies/new-bedford-police-department")).text
+    assert "It hasn&#39;t been used here" in html or "It hasn’t been used here" in html
+    assert "<script>alert" not in html
+
+
+async def test_methodology_page_and_robots(real_site):
+    assert "How this database was compiled" in (await real_site.client.get("/methodology")).text
+    robots = (await real_site.client.get("/robots.txt")).text
+    assert "Disallow: /*?" in robots
+    assert "Disallow: /clearview/agencies" not in robots
+
+
+async def test_referrer_policy_lets_map_tiles_load(real_site):
+    response = await real_site.client.get("/clearview/agency_map")
+    assert response.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+
+
+async def test_sql_console_is_read_only(real_site):
+    response = await real_site.client.get("/clearview.json?sql=delete+from+agencies")
+    assert response.status_code == 400
