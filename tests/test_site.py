@@ -68,6 +68,7 @@ async def test_agency_page_shows_range_response_and_sources(real_site):
     assert "Clearview AI Offered Free Trials To Police Around The World" in html
     assert "BuzzFeed News" in html and "2021-08-25" in html
     assert 'href="https://www.cbc.ca/news/canada/toronto/toronto-police-clearview-ai-1.5462785?cmp=rss"' in html
+    assert "Quoted by globalnews.ca (2020-02-13)" in html
 
 
 async def test_agency_page_escapes_what_it_shows(real_site):
