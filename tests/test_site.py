@@ -10,6 +10,11 @@ async def test_home_page(real_site):
     assert "GeoNames" in response.text
 
 
+async def test_database_page_leads_to_the_map(real_site):
+    html = (await real_site.client.get("/clearview")).text
+    assert '<a href="/clearview/agency_map"><strong>Map of every listed agency' in html
+
+
 async def test_map_view_has_the_five_facets_and_the_cluster_map(real_site):
     response = await real_site.client.get("/clearview/agency_map")
     assert response.status_code == 200
