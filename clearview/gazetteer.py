@@ -48,7 +48,7 @@ def _data_file(package: str, name: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / name
 
 
-def _name_keys(name: str) -> set[str]:
+def name_keys(name: str) -> set[str]:
     """'St. Paul' is GeoNames' 'Saint Paul'; 'New York' is 'New York City'."""
     key = fold(name)
     saint = re.sub(r"\b(st\.?|sankt) ", "saint ", key)
@@ -63,14 +63,16 @@ class Gazetteer:
         self.by_name: dict[tuple[str, str], list[Place]] = defaultdict(list)
         self.by_state: dict[tuple[str, str], list[Place]] = defaultdict(list)
         self.by_county: dict[tuple[str, str, str], list[Place]] = defaultdict(list)
+        self.by_town: dict[str, list[Place]] = defaultdict(list)
         for place in places:
             self.by_name[(place.country, fold(place.name))].append(place)
+            self.by_town[fold(place.name)].append(place)
             self.by_state[(place.country, fold(place.state))].append(place)
             self.by_county[(place.country, fold(place.state), _county_key(place.county))].append(place)
 
     def find_city(self, city: str, country: str, state: str = "", county: str = "") -> Place | None:
         """The most populous place of that name in that country (and state and county, when given)."""
-        candidates = [p for key in _name_keys(city) for p in self.by_name.get((country, key), [])]
+        candidates = [p for key in name_keys(city) for p in self.by_name.get((country, key), [])]
         if state:
             candidates = [p for p in candidates if fold(p.state) == fold(state)]
         if county and any(_county_key(p.county) == _county_key(county) for p in candidates):
@@ -90,7 +92,7 @@ class Gazetteer:
         return max(candidates, key=lambda p: p.population, default=None)
 
     def find_state(self, state: str, country: str) -> Place | None:
-        candidates = [p for key in _name_keys(state) for p in self.by_state.get((country, key), [])]
+        candidates = [p for key in name_keys(state) for p in self.by_state.get((country, key), [])]
         return max(candidates, key=lambda p: p.population, default=None)
 
     def find_capital(self, country: str) -> Place | None:

@@ -1,0 +1,303 @@
+"""Reader search: an agency name (typos, abbreviations, other languages) or a place, in one box.
+
+Pure functions over a list of agencies, so the live site and the static site answer alike.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+import pycountry
+import zipcodes
+from rapidfuzz import fuzz
+
+from clearview.gazetteer import Gazetteer, name_keys
+from clearview.normalise import fold
+
+NAME_THRESHOLD = 80  # mean rapidfuzz ratio of typed words: "tornto" scores 92 against "toronto"
+NEARBY_KM = 50
+LOCAL_PRECISIONS = {"city", "county", "manual"}
+WIDE_TYPES = {"state_provincial_police", "federal_national_agency", "government_department"}
+
+AGENCIES_SQL = """
+select agencies.agency_id, agencies.name, agencies.aliases, agencies.agency_type, agency_types.label as type_label,
+  agencies.city, agencies.county, agencies.state_province, agencies.country, agencies.country_name,
+  agencies.latitude, agencies.longitude, agencies.location_precision,
+  agencies.search_range, search_ranges.label as range_label, agencies.searches_reported,
+  agencies.response_status, response_statuses.label as response_label
+from agencies
+join agency_types using (agency_type)
+join search_ranges using (search_range)
+join response_statuses using (response_status)
+order by agencies.name
+"""
+
+
+@dataclass
+class Place:
+    label: str
+    kind: str  # zip, city, state, country
+    country: str
+    state: str = ""
+    city: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+@dataclass
+class Found:
+    agency: dict
+    why: str  # name, here, nearby, covers
+    score: float = 0
+    distance_km: float | None = None
+
+
+@dataclass
+class PlaceResult:
+    place: Place
+    here: list[Found] = field(default_factory=list)
+    nearby: list[Found] = field(default_factory=list)
+    covers: list[Found] = field(default_factory=list)
+
+
+@dataclass
+class Results:
+    query: str
+    names: list[Found]
+    places: list[PlaceResult]
+
+    @property
+    def empty(self) -> bool:
+        return not self.names and not any(p.here or p.nearby or p.covers for p in self.places)
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine, mean Earth radius 6,371 km)."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a)))
+
+
+# Words nearly every agency name has: they neither find nor rank an agency unless nothing else is typed.
+GENERIC = set(
+    [
+        "police",
+        "department",
+        "dept",
+        "service",
+        "services",
+        "office",
+        "county",
+        "sheriff",
+        "sheriffs",
+        "sheriff's",
+        "regional",
+        "state",
+        "city",
+        "of",
+        "the",
+        "and",
+        "de",
+        "di",
+        "des",
+        "du",
+        "la",
+        "le",
+        "et",
+        "bureau",
+        "agency",
+        "national",
+        "federal",
+        "provincial",
+        "division",
+        "public",
+        "ministry",
+        "polizia",
+        "politie",
+        "polis",
+        "policia",
+        "polícia",
+    ]
+)
+
+
+def tokens(text: str) -> list[str]:
+    return re.findall(r"[\w']+", text)
+
+
+@dataclass
+class AgencyIndex:
+    """Agencies with their names folded once, so each search only compares."""
+
+    agencies: list[dict]
+
+    def __post_init__(self) -> None:
+        self.names: list[tuple[dict, list[str], set[str]]] = []
+        for agency in self.agencies:
+            aliases = [fold(a) for a in (agency["aliases"] or "").split(";") if a.strip()]
+            words = tokens(fold(agency["name"])) + [w for a in aliases if len(a) > 4 for w in tokens(a)]
+            self.names.append((agency, words, set(aliases)))
+
+
+def search(index: AgencyIndex, query: str, places: Gazetteer) -> Results:
+    text = fold(query).strip(" ,.")
+    if not text:
+        return Results(query, [], [])
+    names = match_names(index, text)
+    results = [place_result(index.agencies, p) for p in find_places(text, places)]
+    if names:  # a town that shares a word with an agency name ("Police", Poland) only shows if it lists something
+        results = [r for r in results if r.here or r.nearby or r.covers]
+    return Results(query, names, results)
+
+
+def word_score(typed: str, words: list[str]) -> float:
+    """How well one typed word matches the best word of a name: a prefix counts as a match."""
+    best = 0.0
+    for word in words:
+        if len(typed) >= 3 and word.startswith(typed):
+            return 100.0
+        best = max(best, fuzz.ratio(typed, word))
+    return best
+
+
+def match_names(index: AgencyIndex, text: str) -> list[Found]:
+    """Best first: an exact alias, then names whose distinctive words match what was typed, typos forgiven."""
+    typed = tokens(text)
+    distinctive = [w for w in typed if w not in GENERIC] or typed
+    found = []
+    for agency, words, aliases in index.names:
+        if text in aliases:
+            found.append(Found(agency, "name", 101.0))
+            continue
+        candidates = [w for w in words if w not in GENERIC] if distinctive != typed or len(typed) > 1 else words
+        score = sum(word_score(w, candidates or words) for w in distinctive) / len(distinctive)
+        if score >= NAME_THRESHOLD:
+            # Generic words typed as well ("Toronto police") break ties between equally distinctive matches.
+            bonus = sum(word_score(w, words) for w in typed if w in GENERIC) / 1000
+            found.append(Found(agency, "name", round(score + bonus, 2)))
+    return sorted(found, key=lambda f: (-f.score, f.agency["name"]))
+
+
+def find_places(text: str, places: Gazetteer) -> list[Place]:
+    """A ZIP code, a country, a state or province, or a town ("Clifton NJ", "London, Ontario")."""
+    if re.fullmatch(r"\d{5}", text):
+        return [
+            Place(
+                f"{z['city']}, {z['state']} {z['zip_code']}",
+                "zip",
+                "US",
+                state_name("US", z["state"]),
+                z["city"],
+                float(z["lat"]),
+                float(z["long"]),
+            )
+            for z in zipcodes.matching(text)[:1]
+        ]
+    found = [Place(country.name, "country", country.alpha_2) for country in countries_named(text)]
+    found += [Place(f"{s.name}, {s.country.name}", "state", s.country_code, s.name) for s in states_named(text)]
+    town, qualifier = text, ""
+    parts = re.split(r",\s*|\s+", text)
+    if "," in text or (len(parts) > 1 and len(parts[-1]) <= 3):
+        town, qualifier = re.split(r",\s*|\s+(?=\S+$)", text, maxsplit=1)
+    for place in towns_named(places, town, qualifier):
+        found.append(
+            Place(
+                ", ".join(p for p in (place.name, place.state, country_name(place.country)) if p),
+                "city",
+                place.country,
+                place.state,
+                place.name,
+                place.latitude,
+                place.longitude,
+            )
+        )
+    return found
+
+
+@cache
+def _countries_by_name() -> dict[str, list]:
+    names: dict[str, list] = {"usa": ["US"], "united states of america": ["US"], "uk": ["GB"], "britain": ["GB"]}
+    for country in pycountry.countries:
+        for name in {country.name, getattr(country, "common_name", country.name)}:
+            names.setdefault(fold(name), []).append(country.alpha_2)
+    return names
+
+
+@cache
+def _states_by_name() -> dict[str, list]:
+    names: dict[str, list] = {}
+    for subdivision in pycountry.subdivisions:
+        if subdivision.parent_code is None:
+            names.setdefault(fold(subdivision.name), []).append(subdivision)
+    return names
+
+
+def countries_named(text: str) -> list:
+    return [pycountry.countries.get(alpha_2=code) for code in _countries_by_name().get(text, [])]
+
+
+def states_named(text: str) -> list:
+    return _states_by_name().get(text, [])
+
+
+def towns_named(places: Gazetteer, town: str, qualifier: str) -> list:
+    """Towns of that name, the most populous first; the qualifier narrows to a state, code or country."""
+    candidates = [p for key in name_keys(town) for p in places.by_town.get(key, [])]
+    if qualifier:
+        candidates = [p for p in candidates if qualifier in qualifiers(p)]
+    return sorted(candidates, key=lambda p: -p.population)[:3]
+
+
+def qualifiers(place) -> set[str]:
+    codes = {fold(place.state), fold(place.country), fold(country_name(place.country))}
+    for subdivision in pycountry.subdivisions.get(country_code=place.country) or []:
+        if fold(subdivision.name) == fold(place.state):
+            codes.add(fold(subdivision.code.split("-")[1]))
+    return codes
+
+
+def state_name(country: str, code: str) -> str:
+    subdivision = pycountry.subdivisions.get(code=f"{country}-{code}")
+    return subdivision.name if subdivision else code
+
+
+def country_name(code: str) -> str:
+    country = pycountry.countries.get(alpha_2=code)
+    return getattr(country, "common_name", None) or (country.name if country else code)
+
+
+def place_result(agencies: list[dict], place: Place) -> PlaceResult:
+    result = PlaceResult(place)
+    in_country = [a for a in agencies if a["country"] == place.country]
+    for agency in in_country:
+        if is_here(agency, place):
+            result.here.append(Found(agency, "here"))
+        elif (
+            place.kind in ("city", "zip")
+            and agency["agency_type"] in WIDE_TYPES
+            and (not agency["state_province"] or fold(agency["state_province"]) == fold(place.state))
+        ):
+            result.covers.append(Found(agency, "covers"))
+    if place.latitude is not None:
+        listed = {f.agency["agency_id"] for f in result.here + result.covers}
+        for agency in agencies:
+            if agency["agency_id"] in listed or agency["location_precision"] not in LOCAL_PRECISIONS:
+                continue
+            distance = distance_km(place.latitude, place.longitude, agency["latitude"], agency["longitude"])
+            if distance <= NEARBY_KM:
+                result.nearby.append(Found(agency, "nearby", distance_km=round(distance, 1)))
+        result.nearby.sort(key=lambda f: f.distance_km)
+    return result
+
+
+def is_here(agency: dict, place: Place) -> bool:
+    if place.kind == "country":
+        return True
+    if place.kind == "state":
+        return fold(agency["state_province"] or "") == fold(place.state)
+    same_state = not agency["state_province"] or fold(agency["state_province"]) == fold(place.state)
+    return same_state and bool(agency["city"]) and bool(name_keys(agency["city"]) & name_keys(place.city))

@@ -1,0 +1,75 @@
+"""Reader search on the real data: names with typos, abbreviations, places, ZIP codes."""
+
+import sqlite3
+
+import pytest
+
+from clearview import gazetteer
+from clearview.search import AGENCIES_SQL, AgencyIndex, distance_km, search
+
+
+@pytest.fixture(scope="module")
+def index(real_db):
+    connection = sqlite3.connect(real_db)
+    connection.row_factory = sqlite3.Row
+    return AgencyIndex([dict(row) for row in connection.execute(AGENCIES_SQL)])
+
+
+@pytest.fixture(scope="module")
+def places():
+    return gazetteer.load()
+
+
+@pytest.mark.parametrize(
+    "query, first",
+    [
+        ("Tornto police", "Toronto Police Service"),
+        ("niagra regional", "Niagara Regional Police Service"),
+        ("polizia stato", "Polizia di Stato"),
+        ("RCMP", "Royal Canadian Mounted Police"),
+        ("NYPD", "New York City Police Department"),
+        ("Scotland Yard", "Metropolitan Police Service"),
+        ("vancuver", "Vancouver Police Department"),
+        ("toron", "Toronto Police Service"),
+    ],
+)
+def test_names_are_found_despite_typos_and_abbreviations(index, places, query, first):
+    results = search(index, query, places)
+    assert results.names[0].agency["name"] == first
+
+
+@pytest.mark.parametrize(
+    "query, place, agency",
+    [
+        ("Timmins", "Timmins, Ontario, Canada", "Timmins Police Service"),
+        ("Queensland", "Queensland, Australia", "Queensland Police Service"),
+        ("Clifton NJ", "Clifton, New Jersey, United States", "Clifton Police Department"),
+        ("London, Ontario", "London, Ontario, Canada", "London Police Service"),
+        ("07011", "Clifton, NJ 07011", "Clifton Police Department"),
+    ],
+)
+def test_places_list_the_agencies_there(index, places, query, place, agency):
+    results = search(index, query, places)
+    match = next(r for r in results.places if r.place.label == place)
+    assert agency in [f.agency["name"] for f in match.here]
+
+
+def test_a_town_lists_nearby_agencies_nearest_first_and_those_that_cover_it(index, places):
+    results = search(index, "55101", places)  # a Saint Paul ZIP code
+    [result] = results.places
+    assert [f.agency["name"] for f in result.here] == ["St. Paul Police Department"]
+    distances = [f.distance_km for f in result.nearby]
+    assert distances == sorted(distances) and all(d <= 50 for d in distances)
+    assert "Minneapolis Police Department" in [f.agency["name"] for f in result.nearby]
+    assert "Minnesota Bureau of Criminal Apprehension" in [f.agency["name"] for f in result.covers]
+    assert "Federal Bureau of Investigation" in [f.agency["name"] for f in result.covers]
+
+
+def test_nothing_found_is_empty_not_an_error(index, places):
+    assert search(index, "xyzzy", places).empty
+    assert search(index, "   ", places).empty
+    assert search(index, "\"'(*) OR AND", places).empty
+
+
+def test_great_circle_distance_toronto_to_timmins():
+    assert distance_km(43.70011, -79.4163, 48.46686, -81.33312) == pytest.approx(550, abs=15)
