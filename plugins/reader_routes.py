@@ -1,0 +1,51 @@
+"""Reader URLs: /search?q= (a name or a place) and /agency/<agency_id> (the permanent agency page)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from datasette import hookimpl
+from datasette.utils.asgi import NotFound, Response
+
+from clearview import gazetteer
+from clearview.profile import agency_profile
+from clearview.search import AGENCIES_SQL, AgencyIndex, search
+
+DATABASE = "clearview"
+_indexes: dict[str, AgencyIndex] = {}
+
+
+async def agency_index(datasette) -> AgencyIndex:
+    # The database is immutable, so one index per database hash (a rebuild gets a new one).
+    database = datasette.get_database(DATABASE)
+    key = database.hash or database.path
+    if key not in _indexes:
+        rows = await database.execute(AGENCIES_SQL)
+        _indexes.clear()
+        _indexes[key] = AgencyIndex([dict(row) for row in rows])
+    return _indexes[key]
+
+
+async def search_page(datasette, request):
+    query = request.args.get("q", "")[:200]
+    results = None
+    if query.strip():
+        places = await asyncio.to_thread(gazetteer.load)  # a few seconds once, then cached
+        results = search(await agency_index(datasette), query, places)
+    html = await datasette.render_template("search.html", {"query": query, "results": results}, request=request)
+    return Response.html(html)
+
+
+async def agency_page(datasette, request):
+    profile = await agency_profile(datasette.get_database(DATABASE), request.url_vars["agency_id"])
+    if profile is None:
+        raise NotFound("No agency with that id")
+    return Response.html(await datasette.render_template("agency.html", {"profile": profile}, request=request))
+
+
+@hookimpl
+def register_routes():
+    return [
+        (r"^/search$", search_page),
+        (r"^/agency/(?P<agency_id>[a-z0-9-]+)$", agency_page),
+    ]
