@@ -24,7 +24,7 @@ import pycountry
 import sqlite_utils
 
 from clearview import gazetteer
-from clearview.normalise import clean_code, clean_date, clean_text, range_key, valid_date
+from clearview.normalise import clean_code, clean_date, clean_text, range_key, subdivision_name, valid_date
 
 ROOT = Path(__file__).resolve().parent
 LEAKED_DATA_END = "2020-02"  # the last month the leaked Clearview data covers
@@ -112,6 +112,11 @@ class Problem:
     message: str
     fix: str
 
+    @classmethod
+    def in_file(cls, file: str, line: int, message: str, fix: str) -> Problem:
+        """A problem with a whole file or row rather than one value."""
+        return cls(file, line, "", "", message, fix)
+
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" + (f", column '{self.column}'" if self.column else "")
         value = f" (value {self.value!r})" if self.value else ""
@@ -136,7 +141,7 @@ def read(data_dir: Path) -> Tables:
         path = data_dir / f"{name}.csv"
         label = f"data/{name}.csv"
         if not path.exists():
-            problems.append(Problem(label, 0, "", "", "file is missing", f"restore {label} (see data/README.md)"))
+            problems.append(Problem.in_file(label, 0, "file is missing", f"restore {label} (see data/README.md)"))
             continue
         try:
             text = path.read_text(encoding="utf-8-sig")
@@ -156,10 +161,10 @@ def read(data_dir: Path) -> Tables:
         try:
             header = [clean_text(h) for h in next(reader, [])]
         except csv.Error as error:
-            problems.append(Problem(label, 1, "", "", f"the header is not valid CSV ({error})", "fix the quoting"))
+            problems.append(Problem.in_file(label, 1, f"the header is not valid CSV ({error})", "fix the quoting"))
             continue
         if not header:
-            problems.append(Problem(label, 1, "", "", "file is empty", "restore the header row"))
+            problems.append(Problem.in_file(label, 1, "file is empty", "restore the header row"))
             continue
         problems += check_header(label, header, spec["columns"])
         rows, start = [], reader.line_num + 1
@@ -168,11 +173,9 @@ def read(data_dir: Path) -> Tables:
                 if any(cell.strip() for cell in record):
                     if len(record) != len(header):
                         problems.append(
-                            Problem(
+                            Problem.in_file(
                                 label,
                                 start,
-                                "",
-                                "",
                                 f"row has {len(record)} fields, header has {len(header)}",
                                 "quote any value that contains a comma",
                             )
@@ -182,11 +185,9 @@ def read(data_dir: Path) -> Tables:
                 start = reader.line_num + 1
         except csv.Error as error:
             problems.append(
-                Problem(
+                Problem.in_file(
                     label,
                     start,
-                    "",
-                    "",
                     f"not valid CSV ({error})",
                     'close the quotes; write a quote inside a value as ""',
                 )
@@ -212,7 +213,7 @@ def check_header(label: str, header: list[str], expected: list[str]) -> list[Pro
         if column not in header:
             problems.append(Problem(label, 1, column, "", "column is missing", "add it to the header row"))
     if len(set(header)) != len(header):
-        problems.append(Problem(label, 1, "", "", "a column is named twice", "keep one of each column"))
+        problems.append(Problem.in_file(label, 1, "a column is named twice", "keep one of each column"))
     return problems
 
 
@@ -236,24 +237,6 @@ def clean(tables: Tables) -> Tables:
     for row in tables["agencies"]:
         row["state_province"] = subdivision_name(row["state_province"], row["country"])
     return tables
-
-
-def subdivision_name(value: str, country: str) -> str:
-    """'ON', 'CA-ON' and 'ontario' are all 'Ontario', the ISO 3166-2 name."""
-    if not value:
-        return value
-    code = value.upper() if "-" in value else f"{country}-{value.upper()}"
-    found = pycountry.subdivisions.get(code=code)
-    if found is None:
-        found = next(
-            (
-                s
-                for s in pycountry.subdivisions.get(country_code=country) or []
-                if s.name.casefold() == value.casefold()
-            ),
-            None,
-        )
-    return found.name if found else value
 
 
 def validate(tables: Tables) -> None:
@@ -345,11 +328,9 @@ def validate_agencies(tables: Tables) -> list[Problem]:
                 )
             )
         elif (
-            row["state_province"]
-            and pycountry.subdivisions.get(country_code=row["country"])
-            and not any(
-                s.name == row["state_province"] for s in pycountry.subdivisions.get(country_code=row["country"])
-            )
+            (names := subdivision_names(row["country"]))
+            and row["state_province"]
+            and row["state_province"] not in names
         ):
             problems.append(
                 Problem(
@@ -397,6 +378,11 @@ def validate_agencies(tables: Tables) -> list[Problem]:
                 )
             )
     return problems
+
+
+def subdivision_names(country: str) -> set[str]:
+    """The ISO 3166-2 names of a country's subdivisions (empty where pycountry lists none: then any name goes)."""
+    return {s.name for s in pycountry.subdivisions.get(country_code=country) or []}
 
 
 def validate_coordinates(label: str, row: Row) -> list[Problem]:
@@ -625,11 +611,13 @@ def load(tables: Tables, path: Path) -> None:
     insert("agency_types", tables["agency_types"], "agency_type")
     insert("response_statuses", tables["response_statuses"], "response_status", types=whole)
     insert("search_ranges", tables["search_ranges"], "search_range", types=whole)
-    countries = sorted({row["country"] for row in tables["agencies"]})
-    insert("countries", [{"country": c, "name": pycountry.countries.get(alpha_2=c).name} for c in countries], "country")
+    country_names = {
+        c: pycountry.countries.get(alpha_2=c).name for c in sorted({r["country"] for r in tables["agencies"]})
+    }
+    insert("countries", [{"country": c, "name": name} for c, name in country_names.items()], "country")
     insert("sources", tables["sources"], "source_id")
     for row in tables["agencies"]:
-        row["country_name"] = pycountry.countries.get(alpha_2=row["country"]).name
+        row["country_name"] = country_names[row["country"]]
     insert(
         "agencies",
         tables["agencies"],

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import pycountry
 from slugify import slugify as _slugify
 
 # Characters that spreadsheets and word processors put where a plain hyphen or space was meant.
@@ -96,3 +97,21 @@ def fold(text: str) -> str:
     """Accent- and case-free form for matching names: 'Española' and 'espanola' fold alike."""
     decomposed = unicodedata.normalize("NFKD", clean_text(text))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def subdivision_name(value: str, country: str) -> str:
+    """'ON', 'CA-ON' and 'ontario' are all 'Ontario', the ISO 3166-2 name; anything else is returned as it is."""
+    if not value:
+        return value
+    code = value.upper() if "-" in value else f"{country}-{value.upper()}"
+    found = pycountry.subdivisions.get(code=code)
+    if found is None:
+        found = next(
+            (
+                s
+                for s in pycountry.subdivisions.get(country_code=country) or []
+                if s.name.casefold() == value.casefold()
+            ),
+            None,
+        )
+    return found.name if found else value

@@ -15,7 +15,7 @@ import zipcodes
 from rapidfuzz import fuzz
 
 from clearview.gazetteer import Gazetteer, name_keys
-from clearview.normalise import fold
+from clearview.normalise import fold, subdivision_name
 
 NAME_THRESHOLD = 80  # mean rapidfuzz ratio of typed words: "tornto" scores 92 against "toronto"
 NEARBY_KM = 50
@@ -83,45 +83,10 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 # Words nearly every agency name has: they neither find nor rank an agency unless nothing else is typed.
-GENERIC = set(
-    [
-        "police",
-        "department",
-        "dept",
-        "service",
-        "services",
-        "office",
-        "county",
-        "sheriff",
-        "sheriffs",
-        "sheriff's",
-        "regional",
-        "state",
-        "city",
-        "of",
-        "the",
-        "and",
-        "de",
-        "di",
-        "des",
-        "du",
-        "la",
-        "le",
-        "et",
-        "bureau",
-        "agency",
-        "national",
-        "federal",
-        "provincial",
-        "division",
-        "public",
-        "ministry",
-        "polizia",
-        "politie",
-        "polis",
-        "policia",
-        "polícia",
-    ]
+GENERIC = frozenset(
+    "police department dept service services office county sheriff sheriffs sheriff's regional state city of the "  # noqa: SIM905
+    "and de di des du la le et bureau agency national federal provincial division public ministry polizia politie "
+    "polis policia polícia".split()
 )
 
 
@@ -190,7 +155,7 @@ def find_places(text: str, places: Gazetteer) -> list[Place]:
                 f"{z['city']}, {z['state']} {z['zip_code']}",
                 "zip",
                 "US",
-                state_name("US", z["state"]),
+                subdivision_name(z["state"], "US"),
                 z["city"],
                 float(z["lat"]),
                 float(z["long"]),
@@ -258,11 +223,6 @@ def qualifiers(place) -> set[str]:
         if fold(subdivision.name) == fold(place.state):
             codes.add(fold(subdivision.code.split("-")[1]))
     return codes
-
-
-def state_name(country: str, code: str) -> str:
-    subdivision = pycountry.subdivisions.get(code=f"{country}-{code}")
-    return subdivision.name if subdivision else code
 
 
 def country_name(code: str) -> str:

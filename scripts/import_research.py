@@ -23,9 +23,7 @@ from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import pycountry  # noqa: E402
-
-from clearview.normalise import clean_text, range_key, slugify  # noqa: E402
+from clearview.normalise import clean_text, range_key, slugify, subdivision_name  # noqa: E402
 
 RESEARCH_FILES = ["us_reported.csv", "intl_reported.csv", "us_seed_supplement.csv"]
 
@@ -214,14 +212,6 @@ def source_id(url: str) -> str:
     return f"{slugify(host)}-{hashlib.sha1(url.encode()).hexdigest()[:6]}"
 
 
-def subdivision_name(raw: str, country: str) -> str:
-    """'NY' -> 'New York': the raw data spells states and provinces out, as ISO 3166-2 names them."""
-    if not raw:
-        return ""
-    subdivision = pycountry.subdivisions.get(code=f"{country}-{raw}")
-    return subdivision.name if subdivision else SUBDIVISION_NAMES.get(raw, raw)
-
-
 def county_name(raw: str, country: str) -> str:
     if raw and country == "US" and not raw.endswith("County"):
         return raw + " County"
@@ -240,7 +230,7 @@ def build(rows: list[dict]) -> dict[str, list[dict]]:
         place = {
             "city": row["city"],
             "county": county_name(row["county"], country),
-            "state_province": subdivision_name(row["state"], country),
+            "state_province": SUBDIVISION_NAMES.get(row["state"]) or subdivision_name(row["state"], country),
         }
         agency = agencies.setdefault(
             agency_id,

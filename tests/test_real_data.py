@@ -2,7 +2,9 @@
 
 import sqlite_utils
 
+import build_db
 from clearview.normalise import clean_text
+from tests.conftest import ROOT
 
 
 def agency_for(name, agencies):
@@ -119,9 +121,6 @@ def test_schema_keys_and_indexes(real_db):
 
 
 def test_rebuilding_gives_the_same_ids(real_db, tmp_path):
-    import build_db
-    from tests.conftest import ROOT
-
     again = tmp_path / "clearview.db"
     build_db.build(ROOT / "data", again)
     ids = "select agency_id from agencies order by agency_id"

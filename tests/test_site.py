@@ -2,6 +2,8 @@
 
 import json
 
+import sqlite_utils
+
 
 async def test_home_page(real_site):
     response = await real_site.client.get("/")
@@ -41,8 +43,6 @@ async def test_map_view_has_the_five_facets_and_the_cluster_map(real_site):
 
 
 async def test_map_json_has_one_marker_per_agency_with_a_popup(real_site, real_db):
-    import sqlite_utils
-
     data = (await real_site.client.get("/clearview/agency_map.json?_shape=array&_size=max")).json()
     assert len(data) == sqlite_utils.Database(real_db)["agencies"].count
     toronto = next(row for row in data if row["agency_id"] == "toronto-police-service")
