@@ -603,7 +603,7 @@ def load(tables: Tables, path: Path) -> None:
 
     def insert(name: str, rows: list[Row], pk: str | tuple, foreign_keys=(), types=None) -> None:
         records = [{k: (None if v == "" else v) for k, v in row.items() if k != "_line"} for row in rows]
-        columns = {k: str for k in records[0]} | (types or {})
+        columns = {k: (types or {}).get(k, str) for k in records[0]}
         db[name].create(columns, pk=pk, foreign_keys=foreign_keys)
         db[name].insert_all(records)
 

@@ -120,6 +120,43 @@ def test_schema_keys_and_indexes(real_db):
     assert "agency_map" in db.view_names()
 
 
+def test_tables_have_only_their_own_columns(real_db):
+    db = sqlite_utils.Database(real_db)
+    assert [c.name for c in db["response_statuses"].columns] == [
+        "response_status",
+        "label",
+        "description",
+        "precedence",
+        "confirms_use",
+    ]
+    assert [c.name for c in db["search_ranges"].columns] == [
+        "search_range",
+        "label",
+        "searches_min",
+        "searches_max",
+        "sort_order",
+        "seen_in_sources",
+        "explanation",
+    ]
+    assert db["search_ranges"].columns_dict["sort_order"] is int
+
+
+def test_rebuilding_in_another_process_gives_the_same_database(real_db, tmp_path):
+    """Same CSVs, same schema and rows, whatever the interpreter's hash seed."""
+    import subprocess
+    import sys
+
+    again = tmp_path / "clearview.db"
+    subprocess.run(
+        [sys.executable, str(ROOT / "build_db.py"), "--db", str(again)],
+        check=True,
+        capture_output=True,
+        env={"PYTHONHASHSEED": "12345", "PATH": ""},
+    )
+    dump = lambda path: [line for line in sqlite_utils.Database(path).conn.iterdump() if "sqlite_stat" not in line]  # noqa: E731
+    assert dump(again) == dump(real_db)
+
+
 def test_rebuilding_gives_the_same_ids(real_db, tmp_path):
     again = tmp_path / "clearview.db"
     build_db.build(ROOT / "data", again)
