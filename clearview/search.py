@@ -132,14 +132,16 @@ def word_score(typed: str, words: list[str]) -> float:
 def match_names(index: AgencyIndex, text: str) -> list[Found]:
     """Best first: an exact alias, then names whose distinctive words match what was typed, typos forgiven."""
     typed = tokens(text)
-    distinctive = [w for w in typed if w not in GENERIC] or typed
+    distinctive = [w for w in typed if w not in GENERIC]
+    only_generic = not distinctive  # "sheriff's office": then the generic words are what is looked for
+    wanted = typed if only_generic else distinctive
     found = []
     for agency, words, aliases in index.names:
         if text in aliases:
             found.append(Found(agency, "name", 101.0))
             continue
-        candidates = [w for w in words if w not in GENERIC] if distinctive != typed or len(typed) > 1 else words
-        score = sum(word_score(w, candidates or words) for w in distinctive) / len(distinctive)
+        candidates = words if only_generic else [w for w in words if w not in GENERIC] or words
+        score = sum(word_score(w, candidates) for w in wanted) / len(wanted)
         if score >= NAME_THRESHOLD:
             # Generic words typed as well ("Toronto police") break ties between equally distinctive matches.
             bonus = sum(word_score(w, words) for w in typed if w in GENERIC) / 1000

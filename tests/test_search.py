@@ -73,3 +73,12 @@ def test_nothing_found_is_empty_not_an_error(index, places):
 
 def test_great_circle_distance_toronto_to_timmins():
     assert distance_km(43.70011, -79.4163, 48.46686, -81.33312) == pytest.approx(550, abs=15)
+
+
+@pytest.mark.parametrize(
+    "query, every", [("sheriff", "Sheriff"), ("sheriff's office", "Sheriff's Office"), ("state police", "State Police")]
+)
+def test_a_query_of_generic_words_lists_the_agencies_with_those_words(index, places, query, every):
+    names = [f.agency["name"] for f in search(index, query, places).names]
+    has_words = [every in name for name in names]
+    assert has_words[0] and has_words == sorted(has_words, reverse=True)  # every exact match before any fuzzy one
