@@ -666,9 +666,9 @@ select
   agencies.location_precision,
   json_object(
     'title', agencies.name,
-    'description', 'Searches: ' || coalesce(agencies.searches_reported, search_ranges.label)
-      || char(10) || 'Response: ' || response_statuses.label,
-    'link', '/clearview/agencies/' || agencies.agency_id
+    'description', 'Response: ' || response_statuses.label
+      || char(10) || 'Searches: ' || coalesce(agencies.searches_reported, search_ranges.label),
+    'link', '/agency/' || agencies.agency_id
   ) as popup
 from agencies
 join agency_types on agency_types.agency_type = agencies.agency_type

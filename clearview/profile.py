@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from clearview.search import AGENCIES_SQL, LOCAL_PRECISIONS, NEARBY_KM, Found
+
 AGENCY_SQL = """
 select agencies.*, agency_types.label as agency_type_label,
   search_ranges.label as search_range_label, search_ranges.explanation as search_range_explanation,
@@ -35,6 +37,35 @@ where agency_id = :agency_id
 order by search_counts.in_leaked_data = 'yes' desc, coalesce(sources.published, '') desc
 """
 
+# distance_km() is the SQL function plugins/distance_function.py registers; the latitude band keeps the scan short.
+NEARBY_SQL = f"""
+select * from (
+  select listed.*, distance_km(:latitude, :longitude, listed.latitude, listed.longitude) as distance
+  from ({AGENCIES_SQL}) as listed
+  where listed.agency_id != :agency_id
+    and listed.location_precision in ({", ".join(f"'{p}'" for p in sorted(LOCAL_PRECISIONS))})
+    and listed.latitude between :latitude - :degrees and :latitude + :degrees
+)
+where distance <= :km
+order by distance, name
+limit 10
+"""
+
+
+async def nearby_agencies(database: Any, agency: dict) -> list[Found]:
+    """Other listed agencies within NEARBY_KM of a locally placed agency, nearest first."""
+    if agency["location_precision"] not in LOCAL_PRECISIONS or agency["latitude"] is None:
+        return []
+    params = {
+        "agency_id": agency["agency_id"],
+        "latitude": agency["latitude"],
+        "longitude": agency["longitude"],
+        "km": NEARBY_KM,
+        "degrees": NEARBY_KM / 111.0,
+    }
+    rows = await database.execute(NEARBY_SQL, params)
+    return [Found(dict(row), "nearby", distance_km=round(row["distance"], 1)) for row in rows]
+
 
 async def agency_profile(database: Any, agency_id: str) -> dict | None:
     """database is a datasette.database.Database; returns None for an unknown agency."""
@@ -42,8 +73,12 @@ async def agency_profile(database: Any, agency_id: str) -> dict | None:
     agency = (await database.execute(AGENCY_SQL, params)).first()
     if agency is None:
         return None
+    agency = dict(agency)
     return {
-        "agency": dict(agency),
+        "agency": agency,
+        "placed_locally": agency["location_precision"] in LOCAL_PRECISIONS,
+        "nearby_km": NEARBY_KM,
+        "nearby": await nearby_agencies(database, agency),
         "responses": [dict(row) for row in await database.execute(RESPONSES_SQL, params)],
         "search_counts": [dict(row) for row in await database.execute(COUNTS_SQL, params)],
     }

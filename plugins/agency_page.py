@@ -1,20 +1,39 @@
-"""Gives the agency row page its profile: range, response and every source."""
+"""Agency pages (the row page and /agency/<id>): the profile, the corrections link and the citation."""
 
 from __future__ import annotations
+
+import datetime
+from urllib.parse import quote
 
 from datasette import hookimpl
 from datasette.utils import tilde_decode
 
 from clearview.profile import agency_profile
 
+# metadata.yml sets plugins: clearview: corrections_url; {agency_id} and {agency_name} are filled in, URL-quoted.
+DEFAULT_CORRECTIONS_URL = "/methodology#corrections"
+
 
 @hookimpl
 def extra_template_vars(view_name, table, database, request, datasette):
-    if view_name != "row" or table != "agencies" or request is None:
-        return {}
+    config = datasette.plugin_config("clearview") or {}
+    corrections_url = config.get("corrections_url") or DEFAULT_CORRECTIONS_URL
 
-    async def profile():
-        agency_id = tilde_decode(request.url_vars["pks"])
-        return {"profile": await agency_profile(datasette.get_database(database), agency_id)}
+    def corrections_link(agency: dict) -> str:
+        return corrections_url.replace("{agency_id}", quote(agency["agency_id"])).replace(
+            "{agency_name}", quote(agency["name"])
+        )
 
-    return profile
+    def citation(agency: dict) -> str:
+        path = datasette.urls.path("/agency/" + agency["agency_id"])
+        url = datasette.absolute_url(request, path) if request is not None else path
+        return f"Clearview Usage Database, “{agency['name']}”, {url} (accessed {datetime.date.today().isoformat()})."
+
+    async def variables():
+        found = {"corrections_link": corrections_link, "citation": citation}
+        if view_name == "row" and table == "agencies" and request is not None:
+            agency_id = tilde_decode(request.url_vars["pks"])
+            found["profile"] = await agency_profile(datasette.get_database(database), agency_id)
+        return found
+
+    return variables

@@ -18,12 +18,12 @@ RESEARCH = ROOT.parent / "shared" / "research"
 VOCABULARIES = ("agency_types.csv", "response_statuses.csv", "search_ranges.csv")
 
 
-def make_datasette(db_path: Path) -> Datasette:
+def make_datasette(db_path: Path, metadata: dict | None = None) -> Datasette:
     """The same options the Makefile's `serve` passes to `datasette serve`."""
     return Datasette(
         [],
         immutables=[str(db_path)],
-        metadata=yaml.safe_load((ROOT / "metadata.yml").read_text()),
+        metadata=metadata or yaml.safe_load((ROOT / "metadata.yml").read_text()),
         template_dir=str(ROOT / "templates"),
         plugins_dir=str(ROOT / "plugins"),
         static_mounts=[("static", str(ROOT / "static"))],

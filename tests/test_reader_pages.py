@@ -1,6 +1,12 @@
 """The reader pages: landing, search results, permanent agency URLs."""
 
+import json
+import re
+
 import sqlite_utils
+import yaml
+
+from tests.conftest import ROOT, make_datasette
 
 
 async def test_landing_page_has_search_numbers_and_limitations(real_site, real_db):
@@ -51,3 +57,75 @@ async def test_permanent_agency_url(real_site):
     assert "<h1>Toronto Police Service</h1>" in response.text
     assert "Denied, then confirmed" in response.text and "more than 3,400" in response.text
     assert (await real_site.client.get("/agency/no-such-agency")).status_code == 404
+
+
+async def test_distance_function_gives_known_great_circle_distances(real_site):
+    # Toronto to Timmins is about 550 km by great circle; the function is what queries and agency pages use.
+    sql = "select distance_km(43.70643, -79.39864, 48.46686, -81.33312) as km, distance_km(null, 1, 2, 3) as missing"
+    row = (await real_site.client.get("/clearview.json", params={"sql": sql, "_shape": "array"})).json()[0]
+    assert 540 < row["km"] < 560
+    assert row["missing"] is None
+
+
+async def test_agency_page_lists_nearby_agencies_nearest_first(real_site):
+    html = (await real_site.client.get("/agency/toronto-police-service")).text
+    assert "Other listed agencies within 50 km" in html
+    nearby = re.findall(
+        r'class="agency-name" href="/agency/([a-z0-9-]+)">.*?<span class="distance">([\d.]+) km away', html, re.S
+    )
+    assert nearby, "no nearby agencies listed"
+    distances = [float(km) for _, km in nearby]
+    assert distances == sorted(distances) and max(distances) <= 50
+    assert "toronto-police-service" not in [agency_id for agency_id, _ in nearby]
+    assert "The map point is the centre of Toronto, Ontario." in html
+
+
+async def test_national_agency_page_says_where_its_point_is_and_lists_no_neighbours(real_site, real_db):
+    db = sqlite_utils.Database(real_db)
+    agency_id, place = next(
+        db.execute("select agency_id, location_place from agencies where location_precision = 'country'")
+    )
+    html = (await real_site.client.get(f"/agency/{agency_id}")).text
+    assert f"The map point is the capital, {place}: the agency works nationally." in html
+    assert "Other listed agencies within" not in html
+
+
+async def test_agency_page_has_map_data_citation_and_correction_link(real_site):
+    html = (await real_site.client.get("/agency/timmins-police-service")).text
+    data = json.loads(re.search(r'<script type="application/json" id="agency-map-data">(.*?)</script>', html, re.S)[1])
+    assert data["agency"]["name"] == "Timmins Police Service"
+    assert data["agency"]["response_status"]
+    assert 'src="/static/agency-map.js"' in html
+    assert re.search(
+        r"Clearview Usage Database, “Timmins Police Service”, "
+        r"http://localhost/agency/timmins-police-service \(accessed \d{4}-\d{2}-\d{2}\)\.",
+        html,
+    )
+    assert '<a class="suggest-correction" href="/methodology#corrections">' in html
+
+
+async def test_correction_link_address_comes_from_metadata(real_db):
+    metadata = yaml.safe_load((ROOT / "metadata.yml").read_text())
+    metadata["plugins"]["clearview"] = {
+        "corrections_url": "mailto:desk@newsroom.test?subject=Correction%20{agency_id}%20{agency_name}"
+    }
+    site = make_datasette(real_db, metadata=metadata)
+    html = (await site.client.get("/agency/timmins-police-service")).text
+    assert (
+        'href="mailto:desk@newsroom.test?subject=Correction%20timmins-police-service%20Timmins%20Police%20Service"'
+        in html
+    )
+
+
+async def test_every_page_gets_the_map_config_from_the_database(real_site, real_db):
+    html = (await real_site.client.get("/clearview/agency_map")).text
+    config = json.loads(re.search(r"window.clearviewMap = (.*?);\s*</script>", html, re.S)[1])
+    statuses = [
+        row["response_status"]
+        for row in sqlite_utils.Database(real_db).query(
+            "select response_status from response_statuses order by precedence"
+        )
+    ]
+    assert [s["response_status"] for s in config["statuses"]] == statuses
+    assert config["tileLayer"].startswith("https://")
+    assert 'src="/static/agency-map-markers.js"' in html

@@ -48,8 +48,9 @@ async def test_map_json_has_one_marker_per_agency_with_a_popup(real_site, real_d
     toronto = next(row for row in data if row["agency_id"] == "toronto-police-service")
     popup = json.loads(toronto["popup"])
     assert popup["title"] == "Toronto Police Service"
-    assert popup["link"] == "/clearview/agencies/toronto-police-service"
-    assert "more than 3,400" in popup["description"]
+    assert popup["link"] == "/agency/toronto-police-service"
+    # The status line is what static/agency-map-markers.js reads to choose the marker.
+    assert popup["description"].splitlines() == ["Response: Denied, then confirmed", "Searches: more than 3,400"]
 
 
 async def test_search_finds_toronto_police_service(real_site):

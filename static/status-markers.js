@@ -1,0 +1,62 @@
+// Response-status markers and legend for the Leaflet maps. Shape, symbol and colour all carry the status
+// (styles in site.css), so colour is never the only signal. window.clearviewMap comes from
+// plugins/map_config.py: the tile layer and the response-status vocabulary, read from the database.
+
+export const config = window.clearviewMap || { statuses: [] };
+
+export async function loadLeaflet() {
+  if (!window.L) {
+    await import(window.datasette.leaflet.JAVASCRIPT_URL);
+  }
+  if (!document.querySelector("link[data-leaflet-css]")) {
+    const css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = window.datasette.leaflet.CSS_URL;
+    css.dataset.leafletCss = "";
+    document.head.appendChild(css);
+  }
+  return window.L;
+}
+
+export function statusIcon(L, status) {
+  const known = config.statuses.some((s) => s.response_status === status);
+  return L.divIcon({
+    className: `status-marker status-${known ? status : "unknown"}`,
+    html: "<span></span>",
+    iconSize: [26, 26],
+    iconAnchor: [13, 13],
+    popupAnchor: [0, -13],
+  });
+}
+
+export function statusLabel(status) {
+  const found = config.statuses.find((s) => s.response_status === status);
+  return found ? found.label : status;
+}
+
+export function tileLayer(L) {
+  return L.tileLayer(config.tileLayer, config.tileLayerOptions);
+}
+
+// A <ul> of every status with its marker, built with DOM calls (no HTML strings from data).
+export function legend(title) {
+  const section = document.createElement("section");
+  section.className = "map-legend";
+  section.setAttribute("aria-label", title);
+  const heading = document.createElement("h2");
+  heading.textContent = title;
+  section.appendChild(heading);
+  const list = document.createElement("ul");
+  for (const status of config.statuses) {
+    const item = document.createElement("li");
+    const swatch = document.createElement("span");
+    swatch.className = `status-marker status-${status.response_status}`;
+    swatch.setAttribute("aria-hidden", "true");
+    swatch.appendChild(document.createElement("span"));
+    item.appendChild(swatch);
+    item.appendChild(document.createTextNode(" " + status.label));
+    list.appendChild(item);
+  }
+  section.appendChild(list);
+  return section;
+}
