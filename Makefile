@@ -10,7 +10,12 @@ PORT ?= 8001
 SETTINGS = $(shell $(BIN)/python -c "import json; print(' '.join(f'--setting {k} {str(v).lower()}' for k, v in json.load(open('settings.json')).items()))")
 DATASETTE_OPTIONS = -i clearview.db --metadata metadata.yml --template-dir templates --plugins-dir plugins --static static:static $(SETTINGS)
 
-.PHONY: install build check-csv serve test lint profile clean
+# Browser tests: Debian's chromium (Playwright's own browser download cannot work here) and axe-core from npm.
+CHROMIUM := /usr/bin/chromium
+AXE_VERSION := 4.14.1
+AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
+
+.PHONY: install build check-csv serve test lint profile clean browser
 
 $(INSTALLED): requirements.txt requirements-dev.txt constraints.txt
 	@echo "==> creating $(VENV) and installing pinned requirements"
@@ -20,6 +25,19 @@ $(INSTALLED): requirements.txt requirements-dev.txt constraints.txt
 	touch $@
 
 install: $(INSTALLED)
+
+$(CHROMIUM):
+	@echo "==> installing Debian's chromium for the browser tests"
+	@command -v apt-get > /dev/null || { echo "error: $(CHROMIUM) is missing and there is no apt-get: install Chromium at $(CHROMIUM)"; exit 1; }
+	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
+	$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core > /dev/null
+
+$(AXE): | $(INSTALLED)
+	@echo "==> installing axe-core $(AXE_VERSION) from npm"
+	npm install --silent --no-save --no-audit --no-fund --prefix $(VENV)/axe axe-core@$(AXE_VERSION)
+	test -f $@ && touch $@
+
+browser: $(CHROMIUM) $(AXE)
 
 # csvkit is the gate for well-formed CSV: every row as long as its header.
 check-csv: $(INSTALLED)
@@ -36,9 +54,9 @@ serve: build
 	@echo "==> serving on http://$(HOST):$(PORT)/"
 	$(BIN)/datasette serve $(DATASETTE_OPTIONS) -h $(HOST) -p $(PORT)
 
-test: build lint
+test: build lint browser
 	@echo "==> running tests"
-	$(BIN)/python -m pytest -q
+	CHROMIUM=$(CHROMIUM) AXE_JS=$(AXE) $(BIN)/python -m pytest -q
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

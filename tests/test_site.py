@@ -98,3 +98,9 @@ async def test_referrer_policy_lets_map_tiles_load(real_site):
 async def test_sql_console_is_read_only(real_site):
     response = await real_site.client.get("/clearview.json?sql=delete+from+agencies")
     assert response.status_code == 400
+
+
+async def test_every_html_page_declares_its_language(real_site):
+    for path in ("/", "/clearview", "/clearview/agency_map", "/agency/toronto-police-service", "/methodology"):
+        html = (await real_site.client.get(path)).text
+        assert html.lstrip().startswith('<!DOCTYPE html>\n<html lang="en">'), path

@@ -1,0 +1,39 @@
+"""Adds lang="en" to every HTML page: Datasette 0.65's base.html has a bare <html> (fixed only in 1.0,
+simonw/datasette#2348), and screen readers need the page's language."""
+
+from __future__ import annotations
+
+from datasette import hookimpl
+
+BARE = b"<html>"
+WITH_LANG = b'<html lang="en">'
+
+
+def add_lang(app):
+    async def wrapped(scope, receive, send):
+        if scope["type"] != "http":
+            return await app(scope, receive, send)
+        state = {"html": False, "done": False}
+
+        async def send_with_lang(message):
+            if message["type"] == "http.response.start":
+                headers = dict(message.get("headers") or [])
+                state["html"] = headers.get(b"content-type", b"").startswith(b"text/html")
+                # Pages are sent without content-length; one that has it is passed through unchanged.
+                if b"content-length" in headers:
+                    state["html"] = False
+            elif message["type"] == "http.response.body" and state["html"] and not state["done"]:
+                body = message.get("body", b"")
+                if BARE in body[:400]:
+                    message = {**message, "body": body.replace(BARE, WITH_LANG, 1)}
+                state["done"] = True
+            await send(message)
+
+        await app(scope, receive, send_with_lang)
+
+    return wrapped
+
+
+@hookimpl
+def asgi_wrapper():
+    return add_lang

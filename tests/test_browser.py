@@ -1,0 +1,202 @@
+"""The reader's path in real Chromium: search, agency page, map, accessibility (axe-core) and a 375 px screen.
+
+Debian's chromium and axe-core from npm are installed by `make browser` (part of `make test`); without them these
+tests fail, never skip.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+import uvicorn
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.conftest import ROOT, make_datasette
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+AXE_JS = Path(os.environ.get("AXE_JS", ROOT / ".venv/axe/node_modules/axe-core/axe.min.js"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+READER_PAGES = ["/", "/search?q=Timmins", "/agency/toronto-police-service", "/methodology"]
+
+
+@pytest.fixture(scope="module")
+def live_server(real_db) -> Iterator[str]:
+    """The site as `make serve` runs it, on a free loopback port, in a thread."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(make_datasette(real_db).app(), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the test server did not start within 20 s"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run `make browser` (apt-get install chromium)"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: str) -> Iterator[Page]:
+    context = browser.new_context(base_url=live_server)
+    # No network here: tile requests are answered empty at once instead of waiting to time out.
+    context.route("https://*.tile.openstreetmap.org/**", lambda route: route.fulfill(status=204))
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def test_town_search_leads_to_the_agency_page_with_response_and_source(page: Page, real_db):
+    page.goto("/")
+    page.get_by_label("Search an agency or a place").fill("Timmins")
+    page.keyboard.press("Enter")
+    page.get_by_role("link", name="Timmins Police Service").first.click()
+    expect(page).to_have_url(re.compile(r"/agency/timmins-police-service$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Timmins Police Service")
+    expect(page.locator("strong.response-status")).not_to_be_empty()
+    sources = sqlite_utils.Database(real_db).query(
+        "select publisher, published from responses join sources using (source_id) where agency_id = ?",
+        ["timmins-police-service"],
+    )
+    for source in sources:
+        expect(page.locator(".agency-sources li").filter(has_text=source["publisher"])).to_contain_text(
+            source["published"]
+        )
+
+
+def test_search_and_results_work_from_the_keyboard(page: Page):
+    page.goto("/")
+    for _ in range(20):  # tab from the top of the page to the search box
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.id") == "reader-q":
+            break
+    else:
+        pytest.fail("the search box cannot be reached with the Tab key")
+    page.keyboard.type("Tornto police")
+    page.keyboard.press("Enter")
+    first = page.locator(".agency-card a.agency-name").first
+    expect(first).to_have_text("Toronto Police Service")
+    for _ in range(20):  # tab from the search box to the first result
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.textContent") == "Toronto Police Service":
+            break
+    else:
+        pytest.fail("the first result cannot be reached with the Tab key")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Toronto Police Service")
+
+
+def map_marker_total(page: Page) -> int:
+    """Markers on the cluster map: single markers plus the agencies each cluster counts."""
+    return page.evaluate(
+        """() => {
+          const map = document.querySelector('.leaflet-container');
+          const single = map.querySelectorAll('.leaflet-marker-icon.status-marker').length;
+          const clustered = [...map.querySelectorAll('.marker-cluster span')]
+            .reduce((sum, span) => sum + parseInt(span.textContent, 10), 0);
+          return single + clustered;
+        }"""
+    )
+
+
+def test_map_shows_one_marker_per_agency(page: Page, real_db):
+    agencies = sqlite_utils.Database(real_db)["agencies"].count
+    page.goto("/clearview/agency_map")
+    page.wait_for_selector(".leaflet-container .marker-cluster, .leaflet-container .status-marker")
+    expect(page.locator(".map-legend li")).to_have_count(7)
+    deadline = time.monotonic() + 10
+    while map_marker_total(page) != agencies and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert map_marker_total(page) == agencies
+
+
+def test_map_follows_the_facet_filters(page: Page, real_db):
+    canada = sqlite_utils.Database(real_db)["agencies"].count_where("country = 'CA'")
+    page.goto("/clearview/agency_map?country=Canada")
+    page.wait_for_selector(".leaflet-marker-icon")
+    deadline = time.monotonic() + 10
+    while map_marker_total(page) != canada and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert map_marker_total(page) == canada
+
+
+def test_marker_shows_the_response_and_its_popup_links_to_the_agency_page(page: Page, real_db):
+    status = sqlite_utils.Database(real_db)["agencies"].get("toronto-police-service")["response_status"]
+    page.goto("/clearview/agency_map?agency_id=toronto-police-service")
+    marker = page.locator(f".leaflet-marker-icon.status-marker.status-{status}")
+    expect(marker).to_have_count(1)
+    expect(marker).to_have_attribute("title", "Toronto Police Service: Denied, then confirmed")
+    marker.click()
+    link = page.locator(".leaflet-popup-content a")
+    expect(link).to_contain_text("Toronto Police Service")
+    link.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Toronto Police Service")
+
+
+def test_agency_page_map_shows_the_agency_and_its_neighbours(page: Page):
+    page.goto("/agency/toronto-police-service")
+    nearby = page.locator(".agency-where .agency-card").count()
+    assert nearby > 0
+    expect(page.locator("#agency-map .leaflet-marker-icon.status-marker")).to_have_count(nearby + 1)
+    expect(page.locator("#agency-map .status-denied_then_confirmed")).to_have_count(1)
+
+
+def axe_violations(page: Page) -> list[dict]:
+    assert AXE_JS.exists(), f"{AXE_JS} is missing: run `make browser` (npm install axe-core)"
+    page.add_script_tag(content=AXE_JS.read_text())
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("path", READER_PAGES)
+def test_no_serious_accessibility_violations(page: Page, path: str):
+    page.goto(path)
+    page.wait_for_load_state("networkidle")
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("path", READER_PAGES + ["/clearview/agency_map"])
+def test_no_horizontal_scroll_at_375_px(browser: Browser, live_server: str, path: str, tmp_path: Path):
+    context = browser.new_context(base_url=live_server, viewport={"width": 375, "height": 800})
+    context.route("https://*.tile.openstreetmap.org/**", lambda route: route.fulfill(status=204))
+    page = context.new_page()
+    page.goto(path)
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=tmp_path / "375.png", full_page=True)
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    context.close()
+    assert width <= 375, f"{path} scrolls sideways: {width} px wide at a 375 px viewport"
