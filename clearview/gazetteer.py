@@ -64,24 +64,28 @@ class Gazetteer:
         self.by_state: dict[tuple[str, str], list[Place]] = defaultdict(list)
         self.by_county: dict[tuple[str, str, str], list[Place]] = defaultdict(list)
         self.by_town: dict[str, list[Place]] = defaultdict(list)
+        self.counties_by_key: dict[str, list[tuple[str, str]]] = defaultdict(list)  # key -> (country, state)
         for place in places:
             self.by_name[(place.country, fold(place.name))].append(place)
             self.by_town[fold(place.name)].append(place)
             self.by_state[(place.country, fold(place.state))].append(place)
-            self.by_county[(place.country, fold(place.state), _county_key(place.county))].append(place)
+            self.by_county[(place.country, fold(place.state), county_key(place.county))].append(place)
+        for country, state, key in self.by_county:
+            if key:
+                self.counties_by_key[key].append((country, state))
 
     def find_city(self, city: str, country: str, state: str = "", county: str = "") -> Place | None:
         """The most populous place of that name in that country (and state and county, when given)."""
         candidates = [p for key in name_keys(city) for p in self.by_name.get((country, key), [])]
         if state:
             candidates = [p for p in candidates if fold(p.state) == fold(state)]
-        if county and any(_county_key(p.county) == _county_key(county) for p in candidates):
-            candidates = [p for p in candidates if _county_key(p.county) == _county_key(county)]
+        if county and any(county_key(p.county) == county_key(county) for p in candidates):
+            candidates = [p for p in candidates if county_key(p.county) == county_key(county)]
         return max(candidates, key=lambda p: p.population, default=None)
 
     def find_county(self, county: str, country: str, state: str = "") -> Place | None:
         """The most populous place in the county: a point a reader recognises, inside the county."""
-        key = _county_key(county)
+        key = county_key(county)
         in_country = [
             (k, ps) for (c, s, k), ps in self.by_county.items() if c == country and (not state or s == fold(state))
         ]
@@ -115,11 +119,11 @@ class Gazetteer:
         return None
 
 
-def _county_key(county: str) -> str:
+def county_key(county: str) -> str:
     """'Solano County', 'Solano' and 'County of Solano' match; so do 'Niagara' and
     'Regional Municipality of Niagara'."""
     key = fold(county)
-    for word in ("regional municipality of ", "county of ", "city of ", " county", " district", " parish"):
+    for word in ("regional municipality of ", "county of ", "city of ", " county", " district", " parish", " region"):
         key = key.replace(word, "")
     return key.strip()
 

@@ -14,7 +14,7 @@ import pycountry
 import zipcodes
 from rapidfuzz import fuzz
 
-from clearview.gazetteer import Gazetteer, name_keys
+from clearview.gazetteer import Gazetteer, county_key, name_keys
 from clearview.normalise import fold, subdivision_name
 
 NAME_THRESHOLD = 80  # mean rapidfuzz ratio of typed words: "tornto" scores 92 against "toronto"
@@ -39,12 +39,14 @@ order by agencies.name
 @dataclass
 class Place:
     label: str
-    kind: str  # zip, city, state, country
+    kind: str  # zip, city, county, state, country
     country: str
     state: str = ""
     city: str = ""
     latitude: float | None = None
     longitude: float | None = None
+    county: str = ""  # for a county: its key (gazetteer.county_key) and the folded names of its towns
+    towns: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -170,7 +172,11 @@ def find_places(text: str, places: Gazetteer) -> list[Place]:
     parts = re.split(r",\s*|\s+", text)
     if "," in text or (len(parts) > 1 and len(parts[-1]) <= 3):
         town, qualifier = re.split(r",\s*|\s+(?=\S+$)", text, maxsplit=1)
-    for place in towns_named(places, town, qualifier):
+    towns = towns_named(places, town, qualifier)
+    # A county only when the words say so ("Cook County", "Peel Region") or no town has the name.
+    if COUNTY_WORDS.search(town) or not towns:
+        found += counties_named(places, town, qualifier)
+    for place in towns:
         found.append(
             Place(
                 ", ".join(p for p in (place.name, place.state, country_name(place.country)) if p),
@@ -219,6 +225,37 @@ def towns_named(places: Gazetteer, town: str, qualifier: str) -> list:
     return sorted(candidates, key=lambda p: -p.population)[:3]
 
 
+COUNTY_WORDS = re.compile(r"\b(county|region|regional municipality|parish|district)\b")
+
+
+def counties_named(places: Gazetteer, name: str, qualifier: str) -> list[Place]:
+    """Counties of that name, the most populous first, placed at their largest town (as the build places them)."""
+    key = county_key(name)
+    found = []
+    for country, state in places.counties_by_key.get(key, []):
+        towns = places.by_county[(country, state, key)]
+        if qualifier and qualifier not in qualifiers(towns[0]):
+            continue
+        largest = max(towns, key=lambda t: t.population)
+        label = ", ".join(p for p in (largest.county, largest.state, country_name(country)) if p)
+        found.append(
+            (
+                sum(t.population for t in towns),
+                Place(
+                    label,
+                    "county",
+                    country,
+                    largest.state,
+                    latitude=largest.latitude,
+                    longitude=largest.longitude,
+                    county=key,
+                    towns=frozenset(k for t in towns for k in name_keys(t.name)),
+                ),
+            )
+        )
+    return [place for _, place in sorted(found, key=lambda f: -f[0])[:3]]
+
+
 def qualifiers(place) -> set[str]:
     codes = {fold(place.state), fold(place.country), fold(country_name(place.country))}
     for subdivision in pycountry.subdivisions.get(country_code=place.country) or []:
@@ -239,7 +276,7 @@ def place_result(agencies: list[dict], place: Place) -> PlaceResult:
         if is_here(agency, place):
             result.here.append(Found(agency, "here"))
         elif (
-            place.kind in ("city", "zip")
+            place.kind in ("city", "zip", "county")
             and agency["agency_type"] in WIDE_TYPES
             and (not agency["state_province"] or fold(agency["state_province"]) == fold(place.state))
         ):
@@ -262,4 +299,7 @@ def is_here(agency: dict, place: Place) -> bool:
     if place.kind == "state":
         return fold(agency["state_province"] or "") == fold(place.state)
     same_state = not agency["state_province"] or fold(agency["state_province"]) == fold(place.state)
+    if place.kind == "county":
+        in_county = agency["county"] and county_key(agency["county"]) == place.county
+        return same_state and bool(in_county or (agency["city"] and name_keys(agency["city"]) & place.towns))
     return same_state and bool(agency["city"]) and bool(name_keys(agency["city"]) & name_keys(place.city))

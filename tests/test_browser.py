@@ -140,14 +140,16 @@ def test_map_shows_one_marker_per_agency(page: Page, real_db):
     assert map_marker_total(page) == agencies
 
 
-def test_map_follows_the_facet_filters(page: Page, real_db):
-    canada = sqlite_utils.Database(real_db)["agencies"].count_where("country = 'CA'")
-    page.goto("/clearview/agency_map?country=Canada")
+@pytest.mark.parametrize("query", ["country=Canada", "_search=sheriff", "response_status=Denied&country=United+States"])
+def test_map_follows_the_facet_filters_and_search(page: Page, query: str):
+    table = page.request.get(f"/clearview/agency_map.json?{query}&_size=0").json()
+    assert table["filtered_table_rows_count"] > 0
+    page.goto(f"/clearview/agency_map?{query}")
     page.wait_for_selector(".leaflet-marker-icon")
     deadline = time.monotonic() + 10
-    while map_marker_total(page) != canada and time.monotonic() < deadline:
+    while map_marker_total(page) != table["filtered_table_rows_count"] and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert map_marker_total(page) == canada
+    assert map_marker_total(page) == table["filtered_table_rows_count"]
 
 
 def test_marker_shows_the_response_and_its_popup_links_to_the_agency_page(page: Page, real_db):

@@ -46,6 +46,10 @@ def test_names_are_found_despite_typos_and_abbreviations(index, places, query, f
         ("Clifton NJ", "Clifton, New Jersey, United States", "Clifton Police Department"),
         ("London, Ontario", "London, Ontario, Canada", "London Police Service"),
         ("07011", "Clifton, NJ 07011", "Clifton Police Department"),
+        # Counties: by the agency's county, or by its town lying in the county.
+        ("Peel Region", "Peel, Ontario, Canada", "Peel Regional Police"),
+        ("Cook County, Illinois", "Cook County, Illinois, United States", "Chicago Police Department"),
+        ("Hennepin County", "Hennepin County, Minnesota, United States", "Minneapolis Police Department"),
     ],
 )
 def test_places_list_the_agencies_there(index, places, query, place, agency):
@@ -63,6 +67,14 @@ def test_a_town_lists_nearby_agencies_nearest_first_and_those_that_cover_it(inde
     assert "Minneapolis Police Department" in [f.agency["name"] for f in result.nearby]
     assert "Minnesota Bureau of Criminal Apprehension" in [f.agency["name"] for f in result.covers]
     assert "Federal Bureau of Investigation" in [f.agency["name"] for f in result.covers]
+
+
+def test_a_county_is_looked_up_only_when_named_as_one_or_no_town_has_the_name(index, places):
+    assert {r.place.kind for r in search(index, "Durham", places).places} == {"city"}
+    assert {r.place.kind for r in search(index, "Durham Region", places).places} == {"county"}
+    assert [r.place.label for r in search(index, "Cook County, Minnesota", places).places] == [
+        "Cook County, Minnesota, United States"
+    ]
 
 
 def test_nothing_found_is_empty_not_an_error(index, places):
