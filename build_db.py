@@ -96,11 +96,28 @@ TABLES: dict[str, dict] = {
         "required": ["agency_id", "source_id"],
         "key": ["agency_id", "source_id"],
     },
+    "published_totals": {
+        "columns": [
+            "published_table",
+            "scope",
+            "measure",
+            "subset_of",
+            "value",
+            "value_reported",
+            "source_id",
+            "evidence_quote",
+        ],
+        "required": ["published_table", "scope", "measure", "value_reported", "source_id", "evidence_quote"],
+        "key": ["published_table", "measure"],
+    },
 }
+# What a published total may count, besides the response statuses.
+PUBLISHED_MEASURES = {"entities", "countries", "searches"}
+PUBLISHED_SCOPES = {"US", "outside US"}
 
 CODE_COLUMNS = {"agency_type", "response_status"}
 DATE_COLUMNS = {"published", "response_date", "period_start", "period_end"}
-INTEGER_COLUMNS = {"searches_min", "searches_max", "precedence", "sort_order"}
+INTEGER_COLUMNS = {"searches_min", "searches_max", "precedence", "sort_order", "value"}
 
 
 @dataclass
@@ -283,8 +300,26 @@ def validate(tables: Tables) -> None:
     problems += validate_references(tables)
     problems += validate_agencies(tables)
     problems += validate_search_counts(tables)
+    problems += validate_published_totals(tables)
     if problems:
         raise BuildError(problems)
+
+
+def validate_published_totals(tables: Tables) -> list[Problem]:
+    statuses = {row["response_status"] for row in tables["response_statuses"]}
+    measures = sorted(statuses | PUBLISHED_MEASURES)
+    problems = []
+    for row in tables["published_totals"]:
+        label = "data/published_totals.csv"
+        if row["measure"] not in measures:
+            problems.append(
+                Problem(label, row["_line"], "measure", row["measure"], "unknown measure", f"use one of {measures}")
+            )
+        if row["scope"] not in PUBLISHED_SCOPES:
+            problems.append(
+                Problem(label, row["_line"], "scope", row["scope"], "unknown scope", f"use {sorted(PUBLISHED_SCOPES)}")
+            )
+    return problems
 
 
 def validate_references(tables: Tables) -> list[Problem]:
@@ -296,6 +331,8 @@ def validate_references(tables: Tables) -> list[Problem]:
         ("search_counts", "agency_id", "agencies"),
         ("search_counts", "source_id", "sources"),
         ("search_counts", "search_range", "search_ranges"),
+        ("published_totals", "source_id", "sources"),
+        ("published_totals", "subset_of", "response_statuses"),
     ]
     problems = []
     for table, column, target in references:
@@ -603,7 +640,8 @@ def load(tables: Tables, path: Path) -> None:
 
     def insert(name: str, rows: list[Row], pk: str | tuple, foreign_keys=(), types=None) -> None:
         records = [{k: (None if v == "" else v) for k, v in row.items() if k != "_line"} for row in rows]
-        columns = {k: (types or {}).get(k, str) for k in records[0]}
+        # A file with a header and no rows still makes its table (with the raw file's columns).
+        columns = {k: (types or {}).get(k, str) for k in (records[0] if records else TABLES[name]["columns"])}
         db[name].create(columns, pk=pk, foreign_keys=foreign_keys)
         db[name].insert_all(records)
 
@@ -644,6 +682,13 @@ def load(tables: Tables, path: Path) -> None:
         ("agency_id", "source_id"),
         types=whole,
         foreign_keys=[("agency_id", "agencies"), ("source_id", "sources"), ("search_range", "search_ranges")],
+    )
+    insert(
+        "published_totals",
+        tables["published_totals"],
+        ("published_table", "measure"),
+        types=whole,
+        foreign_keys=[("source_id", "sources"), ("subset_of", "response_statuses")],
     )
     db.create_view("agency_map", MAP_VIEW)
 

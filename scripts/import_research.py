@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -322,6 +323,51 @@ def build(rows: list[dict]) -> dict[str, list[dict]]:
     }
 
 
+PUBLISHED_TABLES = {"us_2021": "US", "intl_2021": "outside US"}
+
+
+def published_totals(path: Path, sources: list[dict]) -> list[dict]:
+    """The totals the original tables published, each with its source (added to sources if new).
+
+    "confirmed_unaware (subset of confirmed_use)" becomes measure confirmed_unaware, subset_of confirmed_use;
+    a value that is not a plain number ("nearly 14,000") keeps its wording and gets no number.
+    """
+    known = {source["source_id"] for source in sources}
+    totals = []
+    with open(path, encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            measure, _, note = row["measure"].partition(" (")
+            subset = re.match(r"subset of (\w+)", note)
+            sid = source_id(row["source_url"])
+            if sid not in known:
+                url = "" if row["source_url"].startswith("seed:") else row["source_url"]
+                sources.append(
+                    {
+                        "source_id": sid,
+                        "url": url,
+                        "document": row["source_url"].removeprefix("seed:") if not url else "",
+                        "title": row["source_title"],
+                        "publisher": urlparse(url).netloc.removeprefix("www.") if url else "",
+                        "published": row["source_date"],
+                    }
+                )
+                known.add(sid)
+            totals.append(
+                {
+                    "published_table": row["table"],
+                    "scope": PUBLISHED_TABLES[row["table"]],
+                    "measure": measure,
+                    "subset_of": subset[1] if subset else "",
+                    "value": row["value"] if row["value"].isdigit() else "",
+                    "value_reported": row["value"],
+                    "source_id": sid,
+                    "evidence_quote": row["evidence_quote"],
+                }
+            )
+    sources.sort(key=lambda s: s["source_id"])
+    return totals
+
+
 def write(tables: dict[str, list[dict]], folder: Path) -> None:
     for name, rows in tables.items():
         with open(folder / f"{name}.csv", "w", encoding="utf-8", newline="") as handle:
@@ -335,4 +381,6 @@ if __name__ == "__main__":
     root = Path(__file__).resolve().parent.parent
     research = Path(sys.argv[1]) if len(sys.argv) > 1 else root.parent / "shared" / "research"
     data = Path(sys.argv[2]) if len(sys.argv) > 2 else root / "data"
-    write(build(read_research(research)), data)
+    tables = build(read_research(research))
+    tables["published_totals"] = published_totals(research / "published_totals.csv", tables["sources"])
+    write(tables, data)

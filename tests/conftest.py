@@ -160,6 +160,21 @@ def synthetic_data(folder: Path) -> Path:
             },
         ],
     )
+    write_csv(
+        folder / "published_totals.csv",
+        [
+            {
+                "published_table": "synthetic_table",
+                "scope": "outside US",
+                "measure": "entities",
+                "subset_of": "",
+                "value": "3",
+                "value_reported": "3",
+                "source_id": "synthetic-source-1",
+                "evidence_quote": "synthetic",
+            }
+        ],
+    )
     return folder
 
 

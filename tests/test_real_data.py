@@ -1,10 +1,12 @@
 """The published database against ../shared/research: every row accounted for, nothing unsourced."""
 
+import csv
+
 import sqlite_utils
 
 import build_db
 from clearview.normalise import clean_text
-from tests.conftest import ROOT
+from tests.conftest import RESEARCH, ROOT
 
 
 def agency_for(name, agencies):
@@ -162,3 +164,17 @@ def test_rebuilding_gives_the_same_ids(real_db, tmp_path):
     build_db.build(ROOT / "data", again)
     ids = "select agency_id from agencies order by agency_id"
     assert list(sqlite_utils.Database(again).query(ids)) == list(sqlite_utils.Database(real_db).query(ids))
+
+
+def test_published_totals_match_the_research_row_by_row(real_db):
+    with open(RESEARCH / "published_totals.csv", encoding="utf-8", newline="") as handle:
+        research = list(csv.DictReader(handle))
+    loaded = list(sqlite_utils.Database(real_db).query("select * from published_totals join sources using (source_id)"))
+    assert len(loaded) == len(research)
+    for row, total in zip(research, loaded, strict=True):
+        assert row["measure"].startswith(total["measure"])
+        assert row["value"] == total["value_reported"]
+        assert row["evidence_quote"] == total["evidence_quote"]
+        assert row["source_url"] in (total["url"], "seed:" + (total["document"] or ""))
+        if row["value"].isdigit():
+            assert total["value"] == int(row["value"])
