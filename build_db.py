@@ -691,6 +691,7 @@ def load(tables: Tables, path: Path) -> None:
         foreign_keys=[("source_id", "sources"), ("subset_of", "response_statuses")],
     )
     db.create_view("agency_map", MAP_VIEW)
+    db.create_view("source_facts", SOURCE_FACTS_VIEW)
 
 
 MAP_VIEW = """
@@ -720,6 +721,32 @@ join agency_types on agency_types.agency_type = agencies.agency_type
 join search_ranges on search_ranges.search_range = agencies.search_range
 join response_statuses on response_statuses.response_status = agencies.response_status
 order by agencies.name
+"""
+
+# Provenance: every published fact with the source that states it and the source's words.
+SOURCE_FACTS_VIEW = """
+select responses.source_id, sources.publisher, sources.published, sources.url, sources.document, sources.title,
+  responses.agency_id, agencies.name as agency, 'response' as fact, response_statuses.label as value,
+  responses.statement as wording, responses.evidence_quote
+from responses
+join sources using (source_id)
+join agencies using (agency_id)
+join response_statuses on response_statuses.response_status = responses.response_status
+union all
+select search_counts.source_id, sources.publisher, sources.published, sources.url, sources.document, sources.title,
+  search_counts.agency_id, agencies.name, 'search count', search_ranges.label,
+  search_counts.searches_reported, search_counts.evidence_quote
+from search_counts
+join sources using (source_id)
+join agencies using (agency_id)
+join search_ranges on search_ranges.search_range = search_counts.search_range
+union all
+select published_totals.source_id, sources.publisher, sources.published, sources.url, sources.document, sources.title,
+  null, null, 'published total', published_totals.published_table || ': ' || published_totals.measure,
+  published_totals.value_reported, published_totals.evidence_quote
+from published_totals
+join sources using (source_id)
+order by source_id, agency, fact
 """
 
 

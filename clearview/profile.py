@@ -37,7 +37,7 @@ where agency_id = :agency_id
 order by search_counts.in_leaked_data = 'yes' desc, coalesce(sources.published, '') desc
 """
 
-# distance_km() is the SQL function plugins/distance_function.py registers; the latitude band keeps the scan short.
+# distance_km() is the SQL function plugins/sql_functions.py registers; the latitude band keeps the scan short.
 NEARBY_SQL = f"""
 select * from (
   select listed.*, distance_km(:latitude, :longitude, listed.latitude, listed.longitude) as distance

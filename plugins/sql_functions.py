@@ -1,6 +1,8 @@
-"""SQL function distance_km(lat1, lon1, lat2, lon2): great-circle kilometres, for queries and agency pages."""
+"""SQL functions for queries and pages: distance_km(lat1, lon1, lat2, lon2) and fts_prefix(text)."""
 
 from __future__ import annotations
+
+import re
 
 from datasette import hookimpl
 
@@ -15,6 +17,13 @@ def sql_distance_km(lat1: float | None, lon1: float | None, lat2: float | None, 
         return None
 
 
+def fts_prefix(text: str | None) -> str:
+    """Any typed text as an FTS5 query that cannot fail: each word quoted, as a prefix; '""' matches nothing."""
+    words = re.findall(r"\w+", text or "")
+    return " ".join(f'"{word}"*' for word in words) or '""'
+
+
 @hookimpl
 def prepare_connection(conn):
     conn.create_function("distance_km", 4, sql_distance_km, deterministic=True)
+    conn.create_function("fts_prefix", 1, fts_prefix, deterministic=True)
