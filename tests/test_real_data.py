@@ -178,3 +178,24 @@ def test_published_totals_match_the_research_row_by_row(real_db):
         assert row["source_url"] in (total["url"], "seed:" + (total["document"] or ""))
         if row["value"].isdigit():
             assert total["value"] == int(row["value"])
+
+
+def test_no_published_fact_lacks_a_source(real_db):
+    """Every response, count and total names a source that exists and says where it is; every agency has one."""
+    db = sqlite_utils.Database(real_db)
+    for table in ("responses", "search_counts", "published_totals"):
+        orphans = db.execute(
+            f"select count(*) from {table} left join sources using (source_id)"
+            " where sources.source_id is null or (sources.url is null and sources.document is null)"
+            " or evidence_quote is null"
+        ).fetchone()[0]
+        assert orphans == 0, table
+    unsourced = db.execute(
+        "select name from agencies where agency_id not in (select agency_id from responses)"
+        " or (statement is not null and statement_source_id is null)"
+        " or (searches_reported is not null and search_count_source_id is null)"
+        " or (search_range != 'unknown' and search_count_source_id is null)"
+    ).fetchall()
+    assert unsourced == []
+    facts = db.execute("select count(*) from source_facts").fetchone()[0]
+    assert facts == db["responses"].count + db["search_counts"].count + db["published_totals"].count

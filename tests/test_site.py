@@ -3,6 +3,9 @@
 import json
 
 import sqlite_utils
+import yaml
+
+from tests.conftest import ROOT
 
 
 async def test_home_page(real_site):
@@ -104,3 +107,15 @@ async def test_every_html_page_declares_its_language(real_site):
     for path in ("/", "/clearview", "/clearview/agency_map", "/agency/toronto-police-service", "/methodology"):
         html = (await real_site.client.get(path)).text
         assert html.lstrip().startswith('<!DOCTYPE html>\n<html lang="en">'), path
+
+
+def test_every_table_and_column_is_described(real_db):
+    tables = yaml.safe_load((ROOT / "metadata.yml").read_text())["databases"]["clearview"]["tables"]
+    db = sqlite_utils.Database(real_db)
+    for name in db.table_names() + db.view_names():
+        if name.startswith(("agencies_fts", "sqlite_")):
+            continue
+        assert tables.get(name, {}).get("description"), f"{name} has no description in metadata.yml"
+        columns = db[name].columns_dict
+        described = tables[name].get("columns", {})
+        assert sorted(set(columns) - set(described)) == [], f"{name}: columns without a description"
