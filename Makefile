@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8001
 # Datasette's settings live in settings.json, read here and by the tests.
 SETTINGS = $(shell $(BIN)/python -c "import json; print(' '.join(f'--setting {k} {str(v).lower()}' for k, v in json.load(open('settings.json')).items()))")
-DATASETTE_OPTIONS = -i clearview.db --metadata metadata.yml --template-dir templates --plugins-dir plugins --static static:static $(SETTINGS)
+DATASETTE_OPTIONS = -i clearview.db --metadata metadata.yml --template-dir templates --plugins-dir plugins --static static:static --static data:data $(SETTINGS)
 
 # Browser tests: Debian's chromium (Playwright's own browser download cannot work here) and axe-core from npm.
 CHROMIUM := /usr/bin/chromium

@@ -26,7 +26,7 @@ def make_datasette(db_path: Path, metadata: dict | None = None) -> Datasette:
         metadata=metadata or yaml.safe_load((ROOT / "metadata.yml").read_text()),
         template_dir=str(ROOT / "templates"),
         plugins_dir=str(ROOT / "plugins"),
-        static_mounts=[("static", str(ROOT / "static"))],
+        static_mounts=[("static", str(ROOT / "static")), ("data", str(ROOT / "data"))],
         settings=json.loads((ROOT / "settings.json").read_text()),
     )
 

@@ -1,0 +1,58 @@
+"""Reporters' pages: tallies beside the published totals, the data dictionary, downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import sqlite_utils
+
+from tests.conftest import ROOT
+
+
+async def test_tallies_show_ours_beside_every_published_total_with_its_source(real_site, real_db):
+    db = sqlite_utils.Database(real_db)
+    html = (await real_site.client.get("/tallies")).text
+    for total in db.query("select * from published_totals join sources using (source_id)"):
+        assert total["evidence_quote"].replace("'", "&#39;").replace('"', "&#34;") in html
+    us_listed = db["agencies"].count_where("country = 'US'")
+    assert re.search(rf"Agencies \(entities\)</th>\s*<td>1,803</td>\s*<td>{us_listed}</td>", html)
+    assert "<caption>US table (BuzzFeed News, 2021)</caption>" in html
+
+
+async def test_tallies_count_every_agency_by_status_range_country_and_type(real_site, real_db):
+    agencies = sqlite_utils.Database(real_db)["agencies"].count
+    html = (await real_site.client.get("/tallies")).text
+    for section in ("by-status", "by-range", "by-country", "by-type"):
+        block = html.split(f'id="{section}"')[1].split("</table>")[0]
+        assert sum(int(n.replace(",", "")) for n in re.findall(r"</th><td>([\d,]+)</td>", block)) == agencies
+
+
+async def test_data_dictionary_lists_every_vocabulary_value(real_site):
+    html = (await real_site.client.get("/data-dictionary")).text
+    for name in ("search_ranges", "response_statuses", "agency_types"):
+        with open(ROOT / "data" / f"{name}.csv", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                code = row[name.removesuffix("s").replace("statuse", "status")]
+                assert f"<code>{code}</code>" in html, (name, code)
+    assert "<code>source_facts</code>" in html
+
+
+async def test_raw_csvs_and_the_sqlite_file_download(real_site):
+    for name in ("agencies", "sources", "responses", "search_counts", "published_totals"):
+        response = await real_site.client.get(f"/data/{name}.csv")
+        assert response.status_code == 200
+        assert (ROOT / "data" / f"{name}.csv").read_bytes() == response.content
+    database = await real_site.client.get("/clearview.db")
+    assert database.status_code == 200 and database.content.startswith(b"SQLite format 3\x00")
+
+
+async def test_every_table_downloads_as_csv_and_json(real_site, real_db):
+    db = sqlite_utils.Database(real_db)
+    for name in db.table_names() + db.view_names():
+        if name.startswith(("agencies_fts", "sqlite_")):
+            continue
+        rows = list(csv.DictReader(io.StringIO((await real_site.client.get(f"/clearview/{name}.csv?_size=max")).text)))
+        assert len(rows) == db[name].count, name
+        assert (await real_site.client.get(f"/clearview/{name}.json?_shape=array&_size=1")).status_code == 200
