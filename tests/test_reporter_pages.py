@@ -56,3 +56,37 @@ async def test_every_table_downloads_as_csv_and_json(real_site, real_db):
         rows = list(csv.DictReader(io.StringIO((await real_site.client.get(f"/clearview/{name}.csv?_size=max")).text)))
         assert len(rows) == db[name].count, name
         assert (await real_site.client.get(f"/clearview/{name}.json?_shape=array&_size=1")).status_code == 200
+
+
+async def test_csv_downloads_neutralise_spreadsheet_formulas(real_site):
+    sql = (
+        "select '=HYPERLINK(\"http://x\",\"click\")' as a, '+1+1' as b, '-cmd' as c, '@SUM(A1)' as d,"
+        " -79.39864 as longitude, '-12' as e, 'plain, \"quoted\"' as f, 'multi\nline =x' as g"
+    )
+    for extra in ({}, {"_dl": "1"}, {"_stream": "on"}):
+        response = await real_site.client.get("/clearview.csv", params={"sql": sql} | extra)
+        assert response.status_code == 200
+        [row] = list(csv.DictReader(io.StringIO(response.text)))
+        assert row == {
+            "a": '\'=HYPERLINK("http://x","click")',
+            "b": "'+1+1",
+            "c": "'-cmd",
+            "d": "'@SUM(A1)",
+            "longitude": "-79.39864",
+            "e": "-12",
+            "f": 'plain, "quoted"',
+            "g": "multi\nline =x",
+        }
+
+
+def test_csv_rewriting_waits_for_records_split_across_chunks():
+    from plugins.csv_safe import CsvNeutraliser
+
+    neutraliser = CsvNeutraliser()
+    text = 'name,note\r\n"a, ""b""\n=c",=d\r\né,ok\r\n'.encode()
+    out = b"".join(neutraliser.feed(text[i : i + 3]) for i in range(0, len(text), 3)) + neutraliser.feed(b"", True)
+    assert list(csv.reader(io.StringIO(out.decode(), newline=""))) == [
+        ["name", "note"],
+        ['a, "b"\n=c', "'=d"],
+        ["é", "ok"],
+    ]

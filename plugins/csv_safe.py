@@ -1,0 +1,85 @@
+"""CSV downloads safe to open in a spreadsheet: a cell that starts with = + - @ (or a tab or carriage return) and is
+not a number gets a leading apostrophe, so Excel, LibreOffice and Sheets show it as text instead of running it
+(OWASP's advice on CSV injection). Applies to every CSV Datasette makes: tables, views, canned and typed SQL."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+
+from datasette import hookimpl
+
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def neutralise(cell: str) -> str:
+    if cell.startswith(TRIGGERS) and not NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+class CsvNeutraliser:
+    """Rewrites a CSV stream record by record; a record split across chunks waits for its end."""
+
+    def __init__(self) -> None:
+        self.decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self.pending = ""
+
+    def feed(self, chunk: bytes, final: bool = False) -> bytes:
+        data = self.pending + self.decoder.decode(chunk, final)
+        cut = len(data) if final else complete_records_end(data)
+        self.pending = data[cut:]
+        if not data[:cut]:
+            return b""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        for record in csv.reader(io.StringIO(data[:cut], newline="")):
+            writer.writerow([neutralise(cell) for cell in record])
+        return out.getvalue().encode("utf-8")
+
+
+def complete_records_end(data: str) -> int:
+    """The index just after the last newline that lies outside quotes (0 if none)."""
+    end, quoted = 0, False
+    for index, char in enumerate(data):
+        if char == '"':
+            quoted = not quoted
+        elif char == "\n" and not quoted:
+            end = index + 1
+    return end
+
+
+def is_datasette_csv(scope: dict) -> bool:
+    path = scope.get("path", "")
+    return path.endswith(".csv") and not path.startswith(("/data/", "/static/"))
+
+
+def csv_safe(app):
+    async def wrapped(scope, receive, send):
+        if scope["type"] != "http" or not is_datasette_csv(scope):
+            return await app(scope, receive, send)
+        neutraliser = CsvNeutraliser()
+        state = {"csv": False}
+
+        async def send_safe(message):
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"content-length"]
+                content_type = dict(headers).get(b"content-type", b"")
+                state["csv"] = message["status"] == 200 and content_type.startswith((b"text/csv", b"text/plain"))
+                message = {**message, "headers": headers} if state["csv"] else message
+            elif message["type"] == "http.response.body" and state["csv"]:
+                more = message.get("more_body", False)
+                message = {**message, "body": neutraliser.feed(message.get("body", b""), final=not more)}
+            await send(message)
+
+        await app(scope, receive, send_safe)
+
+    return wrapped
+
+
+@hookimpl
+def asgi_wrapper():
+    return csv_safe
