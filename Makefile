@@ -15,7 +15,7 @@ CHROMIUM := /usr/bin/chromium
 AXE_VERSION := 4.14.1
 AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: install build check-csv serve test lint profile clean browser
+.PHONY: install build check-csv serve test lint profile clean browser release
 
 $(INSTALLED): requirements.txt requirements-dev.txt constraints.txt
 	@echo "==> creating $(VENV) and installing pinned requirements"
@@ -48,6 +48,11 @@ check-csv: $(INSTALLED)
 
 build: check-csv
 	@echo "==> building clearview.db from data/"
+	$(BIN)/python build_db.py
+
+# A data release: records what changed since the last one (data/changes.csv, data/CHANGELOG.md). VERSION= to name it.
+release: check-csv
+	$(BIN)/python scripts/release.py $(if $(VERSION),--version $(VERSION))
 	$(BIN)/python build_db.py
 
 serve: build

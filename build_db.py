@@ -110,14 +110,25 @@ TABLES: dict[str, dict] = {
         "required": ["published_table", "scope", "measure", "value_reported", "source_id", "evidence_quote"],
         "key": ["published_table", "measure"],
     },
+    # Written by `make release` (scripts/release.py), never by hand.
+    "releases": {
+        "columns": ["version", "released", "added", "removed", "changed"],
+        "required": ["version", "released"],
+        "key": ["version"],
+    },
+    "changes": {
+        "columns": ["version", "table_name", "record", "change", "column_name", "old_value", "new_value"],
+        "required": ["version", "table_name", "record", "change"],
+        "key": ["version", "table_name", "record", "change", "column_name"],
+    },
 }
 # What a published total may count, besides the response statuses.
 PUBLISHED_MEASURES = {"entities", "countries", "searches"}
 PUBLISHED_SCOPES = {"US", "outside US"}
 
 CODE_COLUMNS = {"agency_type", "response_status"}
-DATE_COLUMNS = {"published", "response_date", "period_start", "period_end"}
-INTEGER_COLUMNS = {"searches_min", "searches_max", "precedence", "sort_order", "value"}
+DATE_COLUMNS = {"published", "response_date", "period_start", "period_end", "released"}
+INTEGER_COLUMNS = {"searches_min", "searches_max", "precedence", "sort_order", "value", "added", "removed", "changed"}
 
 
 @dataclass
@@ -333,6 +344,7 @@ def validate_references(tables: Tables) -> list[Problem]:
         ("search_counts", "search_range", "search_ranges"),
         ("published_totals", "source_id", "sources"),
         ("published_totals", "subset_of", "response_statuses"),
+        ("changes", "version", "releases"),
     ]
     problems = []
     for table, column, target in references:
@@ -690,6 +702,8 @@ def load(tables: Tables, path: Path) -> None:
         types=whole,
         foreign_keys=[("source_id", "sources"), ("subset_of", "response_statuses")],
     )
+    insert("releases", tables["releases"], "version", types=whole)
+    insert("changes", tables["changes"], None, foreign_keys=[("version", "releases")])
     db.create_view("agency_map", MAP_VIEW)
     db.create_view("source_facts", SOURCE_FACTS_VIEW)
 

@@ -1,0 +1,163 @@
+"""Make a data release: record what changed in data/ since the last release, then snapshot it.
+
+    python scripts/release.py [--version V] [--date YYYY-MM-DD]   (what `make release` runs)
+
+Compares each fact file with its copy in data/released/ (csv-diff, keyed as build_db.TABLES says), appends the
+changes to data/changes.csv and the release to data/releases.csv, rewrites data/CHANGELOG.md from them, and
+copies the files to data/released/. The data must build first; a release with no change is refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from csv_diff import compare
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import build_db  # noqa: E402
+
+FACT_TABLES = ["agencies", "sources", "responses", "search_counts", "published_totals"]
+RELEASE_COLUMNS = ["version", "released", "added", "removed", "changed"]
+LISTED_PER_RELEASE = 100  # a first release adds every record: the changelog lists the first ones
+CHANGE_COLUMNS = ["version", "table_name", "record", "change", "column_name", "old_value", "new_value"]
+
+
+def read_rows(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def write_rows(path: Path, columns: list[str], rows: list[dict]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def keyed(rows: list[dict], table: str) -> dict[str, dict]:
+    key = build_db.TABLES[table]["key"]
+    return {"/".join(row[column] for column in key): row for row in rows}
+
+
+def changes_between(previous: Path, current: Path, version: str) -> list[dict]:
+    """One row per added or removed record, and one per changed value, in a stable order."""
+    changes = []
+    for table in FACT_TABLES:
+        before, after = (
+            keyed(read_rows(previous / f"{table}.csv"), table),
+            keyed(read_rows(current / f"{table}.csv"), table),
+        )
+        if before and after:
+            diff = compare(before, after)
+        else:  # csv-diff needs rows on both sides: the first release adds everything
+            diff = {"added": list(after.values()), "removed": list(before.values()), "changed": []}
+        base = {"version": version, "table_name": table, "column_name": "", "old_value": "", "new_value": ""}
+        for change in ("added", "removed"):
+            for row in diff[change]:
+                record = "/".join(row[column] for column in build_db.TABLES[table]["key"])
+                changes.append(base | {"record": record, "change": change})
+        for changed in diff["changed"]:
+            for column, (old, new) in sorted(changed["changes"].items()):
+                changes.append(
+                    base
+                    | {
+                        "record": changed["key"],
+                        "change": "changed",
+                        "column_name": column,
+                        "old_value": old,
+                        "new_value": new,
+                    }
+                )
+    return sorted(changes, key=lambda c: (FACT_TABLES.index(c["table_name"]), c["change"], c["record"]))
+
+
+def next_version(releases: list[dict], date: str) -> str:
+    """Releases are named by date: 2026.11.22, then 2026.11.22.2 for a second release that day."""
+    base = date.replace("-", ".")
+    taken = {release["version"] for release in releases}
+    if base not in taken:
+        return base
+    return next(f"{base}.{n}" for n in range(2, 1000) if f"{base}.{n}" not in taken)
+
+
+def changelog(releases: list[dict], changes: list[dict]) -> str:
+    lines = [
+        "# Data changelog",
+        "",
+        "Written by `make release` from `data/releases.csv` and `data/changes.csv`; do not edit by hand.",
+        "",
+    ]
+    for release in reversed(releases):
+        lines += [
+            f"## {release['version']} ({release['released']})",
+            "",
+            f"{release['added']} records added, {release['removed']} removed, {release['changed']} values changed.",
+            "",
+        ]
+        listed = [c for c in changes if c["version"] == release["version"]]
+        for change in listed[:LISTED_PER_RELEASE]:
+            where = f"{change['table_name']} `{change['record']}`"
+            if change["change"] == "changed":
+                lines.append(f"- {where}: {change['column_name']} “{change['old_value']}” → “{change['new_value']}”")
+            else:
+                lines.append(f"- {where} {change['change']}")
+        if len(listed) > LISTED_PER_RELEASE:
+            lines.append(f"- and {len(listed) - LISTED_PER_RELEASE} more: see `data/changes.csv`")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def release(data: Path, version: str | None = None, date: str | None = None) -> dict:
+    with tempfile.TemporaryDirectory() as folder:
+        build_db.build(data, Path(folder) / "check.db")  # raises BuildError: nothing is released
+    releases = read_rows(data / "releases.csv")
+    date = date or datetime.date.today().isoformat()
+    version = version or next_version(releases, date)
+    if version in {r["version"] for r in releases}:
+        raise SystemExit(f"release {version} exists already: choose another --version")
+    new = changes_between(data / "released", data, version)
+    if not new:
+        raise SystemExit("nothing changed since the last release: no release made")
+    counts = {kind: sum(1 for c in new if c["change"] == kind) for kind in ("added", "removed", "changed")}
+    releases.append({"version": version, "released": date} | counts)
+    changes = read_rows(data / "changes.csv") + new
+    write_rows(data / "releases.csv", RELEASE_COLUMNS, releases)
+    write_rows(data / "changes.csv", CHANGE_COLUMNS, changes)
+    (data / "CHANGELOG.md").write_text(changelog(releases, changes), encoding="utf-8")
+    (data / "released").mkdir(exist_ok=True)
+    for table in FACT_TABLES:
+        shutil.copyfile(data / f"{table}.csv", data / "released" / f"{table}.csv")
+    return releases[-1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=build_db.ROOT / "data")
+    parser.add_argument("--version")
+    parser.add_argument("--date", help="the release date, YYYY-MM-DD (default today)")
+    args = parser.parse_args(argv)
+    try:
+        made = release(args.data, args.version, args.date)
+    except build_db.BuildError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print("release refused: the data does not build", file=sys.stderr)
+        return 1
+    print(
+        f"released {made['version']} ({made['released']}): {made['added']} added, "
+        f"{made['removed']} removed, {made['changed']} changed; see data/CHANGELOG.md"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
