@@ -7,6 +7,7 @@ import io
 import re
 
 import sqlite_utils
+import yaml
 
 from tests.conftest import ROOT
 
@@ -90,3 +91,37 @@ def test_csv_rewriting_waits_for_records_split_across_chunks():
         ['a, "b"\n=c', "'=d"],
         ["é", "ok"],
     ]
+
+
+async def test_landing_page_links_reporters_to_queries_console_and_downloads(real_site):
+    html = (await real_site.client.get("/")).text
+    queries = yaml.safe_load((ROOT / "metadata.yml").read_text())["databases"]["clearview"]["queries"]
+    for name in queries:
+        if name != "release_changes":
+            assert f'href="/clearview/{name}"' in html, name
+    for link in (
+        "/clearview",
+        "/clearview.db",
+        "/data/agencies.csv",
+        "/data-dictionary",
+        "/tallies",
+        "/data/CHANGELOG.md",
+    ):
+        assert f'href="{link}"' in html
+        assert (await real_site.client.get(link)).status_code == 200, link
+
+
+async def test_sql_console_is_read_only_and_time_limited(real_site):
+    for sql in (
+        "insert into agencies (agency_id) values ('x')",
+        "update agencies set name = 'x'",
+        "drop table agencies",
+        "attach database ':memory:' as other",
+        "select load_extension('/tmp/x')",
+        "pragma writable_schema = 1",
+    ):
+        response = await real_site.client.get("/clearview.json", params={"sql": sql})
+        assert response.status_code == 400, sql
+    slow = "with recursive n(i) as (select 1 union all select i + 1 from n) select count(*) from n"
+    response = await real_site.client.get("/clearview.json", params={"sql": slow})
+    assert response.status_code == 400 and "interrupted" in response.text.lower()
