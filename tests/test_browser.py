@@ -31,7 +31,14 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
-READER_PAGES = ["/", "/search?q=Timmins", "/agency/toronto-police-service", "/methodology", "/tallies", "/data-dictionary"]
+READER_PAGES = [
+    "/",
+    "/search?q=Timmins",
+    "/agency/toronto-police-service",
+    "/methodology",
+    "/tallies",
+    "/data-dictionary",
+]
 
 
 @pytest.fixture(scope="module")
