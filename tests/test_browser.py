@@ -78,9 +78,11 @@ def page(browser: Browser, live_server: str) -> Iterator[Page]:
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    # A request the Content-Security-Policy blocks shows as a console error: the site must not make one.
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     yield page
     context.close()
-    assert not errors, f"JavaScript errors: {errors}"
+    assert not errors, f"JavaScript or console errors: {errors}"
 
 
 def test_town_search_leads_to_the_agency_page_with_response_and_source(page: Page, real_db):

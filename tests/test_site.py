@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 import sqlite_utils
 import yaml
 
@@ -93,14 +94,33 @@ async def test_methodology_page_and_robots(real_site):
     assert "Disallow: /clearview/agencies" not in robots
 
 
-async def test_referrer_policy_lets_map_tiles_load(real_site):
-    response = await real_site.client.get("/clearview/agency_map")
+SECURITY_PATHS = [
+    "/",
+    "/agency/toronto-police-service",
+    "/clearview/agency_map",
+    "/clearview/agency_map.json",
+    "/clearview/agencies.csv",
+    "/clearview/release_changes.atom",
+    "/static/site.css",
+    "/data/agencies.csv",
+    "/-/static-plugins/datasette-cluster-map/datasette-cluster-map.js",
+    "/no-such-page",
+]
+
+
+@pytest.mark.parametrize("path", SECURITY_PATHS)
+async def test_security_headers_on_every_response(real_site, path):
+    response = await real_site.client.get(path)
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
+    # OpenStreetMap refuses tile requests without a referrer; this sends only the origin.
     assert response.headers["referrer-policy"] == "strict-origin-when-cross-origin"
-
-
-async def test_sql_console_is_read_only(real_site):
-    response = await real_site.client.get("/clearview.json?sql=delete+from+agencies")
-    assert response.status_code == 400
+    policy = dict(part.strip().split(" ", 1) for part in response.headers["content-security-policy"].split(";"))
+    assert policy["default-src"] == "'self'"
+    assert policy["frame-ancestors"] == "'none'"
+    assert policy["img-src"] == "'self' data: https://*.tile.openstreetmap.org"
+    outside = {source for value in policy.values() for source in value.split() if source.startswith("http")}
+    assert outside == {"https://*.tile.openstreetmap.org"}
 
 
 async def test_every_html_page_declares_its_language(real_site):
@@ -119,3 +139,10 @@ def test_every_table_and_column_is_described(real_db):
         columns = db[name].columns_dict
         described = tables[name].get("columns", {})
         assert sorted(set(columns) - set(described)) == [], f"{name}: columns without a description"
+
+
+def test_the_policy_allows_the_configured_tile_host():
+    from plugins.security_headers import tile_host
+
+    assert tile_host("https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png") == "https://*.tile.openstreetmap.org"
+    assert tile_host("https://tiles.example.org/{z}/{x}/{y}.png") == "https://tiles.example.org"
