@@ -11,10 +11,12 @@ Usage: python build_db.py [--data DIR] [--db PATH]
 from __future__ import annotations
 
 import argparse
+import codecs
 import csv
 import difflib
 import json
 import os
+import re
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -24,9 +26,21 @@ import pycountry
 import sqlite_utils
 
 from clearview import gazetteer
-from clearview.normalise import clean_code, clean_date, clean_text, range_key, subdivision_name, valid_date
+from clearview.normalise import (
+    clean_code,
+    clean_date,
+    clean_text,
+    fold,
+    range_key,
+    subdivision_name,
+    valid_date,
+)
 
 ROOT = Path(__file__).resolve().parent
+MAX_VALUE_LENGTH = 10_000  # characters: longer is a paste gone wrong, not a name or a quote
+FORMULA_STARTS = ("=", "+", "@")  # a spreadsheet formula pasted as a value
+# The csv module's own limit (131,072) would report a long value as bad CSV; the length check names it instead.
+csv.field_size_limit(sys.maxsize)
 LEAKED_DATA_END = "2020-02"  # the last month the leaked Clearview data covers
 
 # Each raw file: its columns, which must be filled, and its key.
@@ -172,7 +186,7 @@ def read(data_dir: Path) -> Tables:
             problems.append(Problem.in_file(label, 0, "file is missing", f"restore {label} (see data/README.md)"))
             continue
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            text = decode(path.read_bytes())
         except UnicodeDecodeError as error:
             problems.append(
                 Problem(
@@ -224,6 +238,13 @@ def read(data_dir: Path) -> Tables:
     if problems:
         raise BuildError(problems)
     return tables
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without a byte-order mark); UTF-16 when its byte-order mark says so (Excel's "Unicode text")."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    return data.decode("utf-8-sig")
 
 
 def text_line(data: bytes, offset: int) -> int:
@@ -289,6 +310,7 @@ def validate(tables: Tables) -> None:
                     )
                 )
             seen.setdefault(key, row["_line"])
+            problems += validate_values(label, row)
             for column in INTEGER_COLUMNS & row.keys():
                 if row[column] and not row[column].isdigit():
                     problems.append(
@@ -333,6 +355,36 @@ def validate_published_totals(tables: Tables) -> list[Problem]:
     return problems
 
 
+def validate_values(label: str, row: Row) -> list[Problem]:
+    problems = []
+    for column, value in row.items():
+        if column == "_line" or not isinstance(value, str):
+            continue
+        if len(value) > MAX_VALUE_LENGTH:
+            problems.append(
+                Problem(
+                    label,
+                    row["_line"],
+                    column,
+                    value[:40] + "…",
+                    f"value is {len(value):,} characters long, more than {MAX_VALUE_LENGTH:,}",
+                    "shorten it: keep the passage that states the fact",
+                )
+            )
+        elif value.startswith(FORMULA_STARTS):
+            problems.append(
+                Problem(
+                    label,
+                    row["_line"],
+                    column,
+                    value[:60],
+                    "value looks like a spreadsheet formula",
+                    "write the text itself, without the leading = + or @",
+                )
+            )
+    return problems
+
+
 def validate_references(tables: Tables) -> list[Problem]:
     references = [
         ("agencies", "agency_type", "agency_types"),
@@ -363,8 +415,21 @@ def validate_agencies(tables: Tables) -> list[Problem]:
     problems = []
     label = "data/agencies.csv"
     with_source = {row["agency_id"] for row in tables["responses"]}
+    spellings: dict[tuple, Row] = {}
     for row in tables["agencies"]:
         line = row["_line"]
+        same = spellings.setdefault(agency_spelling_key(row), row)
+        if same is not row:
+            problems.append(
+                Problem(
+                    label,
+                    line,
+                    "name",
+                    row["name"],
+                    f"looks like the agency on line {same['_line']} ({same['name']}, {same['agency_id']})",
+                    "merge the two rows, keeping one agency_id; or make the names say how the agencies differ",
+                )
+            )
         if row["country"] and pycountry.countries.get(alpha_2=row["country"]) is None:
             problems.append(
                 Problem(
@@ -427,6 +492,13 @@ def validate_agencies(tables: Tables) -> list[Problem]:
                 )
             )
     return problems
+
+
+def agency_spelling_key(row: Row) -> tuple[str, str, str]:
+    """Names that differ only in case, accents, punctuation, 'Saint'/'St', '&'/'and' or a plural 's'."""
+    name = re.sub(r"[^\w\s]", " ", fold(row["name"]).replace("&", " and "))
+    words = [re.sub(r"(?<=\w\w)s$", "", "st" if word == "saint" else word) for word in name.split()]
+    return row["country"], fold(row["state_province"]), " ".join(words)
 
 
 def subdivision_names(country: str) -> set[str]:
@@ -550,15 +622,17 @@ def geocode(tables: Tables) -> None:
             row["location_precision"], row["location_place"] = "manual", row["location_note"]
             continue
         found = places.locate(row["city"], row["county"], row["state_province"], row["country"])
-        if found is None:
+        # A town or county the gazetteer does not know must not quietly become the state's or the capital's point.
+        wanted = "city" if row["city"] else "county" if row["county"] else None
+        if found is None or (wanted and found.precision != wanted):
             problems.append(
                 Problem(
                     "data/agencies.csv",
                     row["_line"],
-                    "city",
-                    row["city"] or row["country"],
-                    "no place in the gazetteer",
-                    "fill latitude and longitude by hand",
+                    wanted or "country",
+                    row[wanted or "country"],
+                    "no place of that name in the gazetteer",
+                    "check the spelling and the state, or fill latitude, longitude and location_note by hand",
                 )
             )
             continue

@@ -33,7 +33,9 @@ def make_datasette(db_path: Path, metadata: dict | None = None) -> Datasette:
 
 def write_csv(path: Path, rows: list[dict]) -> None:
     with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        # The project's column order, as in data/, so tests can edit the files line by line.
+        columns = build_db.TABLES[path.stem]["columns"] if path.stem in build_db.TABLES else list(rows[0])
+        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
 
