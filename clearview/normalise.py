@@ -96,7 +96,8 @@ def valid_date(text: str) -> bool:
 def fold(text: str) -> str:
     """Accent- and case-free form for matching names: 'Española' and 'espanola' fold alike."""
     decomposed = unicodedata.normalize("NFKD", clean_text(text))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    # Cleaned again: a lone accent ('´') decomposes to a space and a combining mark.
+    return clean_text("".join(c for c in decomposed if not unicodedata.combining(c)).casefold())
 
 
 def subdivision_name(value: str, country: str) -> str:

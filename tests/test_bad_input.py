@@ -325,6 +325,7 @@ def test_bad_input(case: Case, previous_db: Path, tmp_path: Path, capsys):
         file, line, column, words = case.error
         assert status == 1
         assert checksum(db) == before, "a failed build changed the database"
+        assert not list(tmp_path.glob(".building-*")), "a failed build left its temporary file"
         at_line = [p for p in err.splitlines() if p.startswith(f"{file}:{line}:") or p.startswith(f"{file}:{line},")]
         assert at_line, f"no problem reported at {file}:{line}:\n{err}"
         problem = next((p for p in at_line if words in p), at_line[0])

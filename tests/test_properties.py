@@ -1,0 +1,81 @@
+"""Property-based tests (hypothesis) of the cleaning functions: they never crash, are idempotent, and never lose a
+row; and of the two text-handling plugins the public reaches (CSV downloads, prefix search)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import sqlite3
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import build_db
+from clearview.normalise import clean_code, clean_date, clean_text, fold, range_key, slugify, valid_date
+from plugins.csv_safe import NUMBER, TRIGGERS, CsvNeutraliser, neutralise
+from plugins.sql_functions import fts_prefix
+
+settings.register_profile("ci", max_examples=300, deadline=None)
+settings.load_profile("ci")
+
+any_text = st.text()
+cell_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
+
+
+@given(any_text)
+def test_clean_text_is_idempotent_and_tidy(text):
+    cleaned = clean_text(text)
+    assert clean_text(cleaned) == cleaned
+    assert cleaned == cleaned.strip() and "  " not in cleaned
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", cleaned)
+
+
+@given(any_text)
+def test_codes_dates_ranges_slugs_and_folds_are_idempotent(text):
+    for normalise in (clean_code, clean_date, range_key, slugify, fold):
+        once = normalise(text)
+        assert normalise(once) == once, normalise.__name__
+
+
+@given(st.dates(), st.sampled_from(["{y}-{m}-{d}", "{y}/{m}/{d}", "{y}.{m}.{d}", "{y}-{m:02d}-{d:02d}"]))
+def test_dates_in_accepted_forms_become_valid_iso(date, form):
+    text = form.format(y=date.year, m=date.month, d=date.day)
+    if date.year >= 1000:
+        assert clean_date(text) == date.isoformat() and valid_date(clean_date(text))
+
+
+@given(st.lists(st.dictionaries(st.sampled_from(build_db.TABLES["agencies"]["columns"]), any_text), max_size=20))
+def test_clean_never_drops_or_adds_a_row_or_column(rows):
+    table = [{column: row.get(column, "") for column in build_db.TABLES["agencies"]["columns"]} for row in rows]
+    for line, row in enumerate(table, start=2):
+        row["_line"] = line
+    cleaned = build_db.clean({"agencies": [dict(row) for row in table]})["agencies"]
+    assert len(cleaned) == len(table)
+    assert [row["_line"] for row in cleaned] == [row["_line"] for row in table]
+    assert all(set(row) == set(original) for row, original in zip(cleaned, table, strict=True))
+
+
+@given(st.lists(st.lists(cell_text, min_size=1, max_size=4), min_size=1, max_size=8), st.integers(1, 17))
+def test_csv_downloads_neutralise_every_cell_whatever_the_chunks(records, chunk_size):
+    width = max(len(record) for record in records)
+    records = [record + [""] * (width - len(record)) for record in records]
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(records)
+    data = out.getvalue().encode("utf-8")
+    neutraliser = CsvNeutraliser()
+    chunks = [data[i : i + chunk_size] for i in range(0, len(data), chunk_size)]
+    result = b"".join(neutraliser.feed(chunk) for chunk in chunks) + neutraliser.feed(b"", final=True)
+    parsed = list(csv.reader(io.StringIO(result.decode("utf-8"), newline="")))
+    expected = [[neutralise(cell) for cell in record] for record in records]
+    assert parsed == expected
+    assert not any(cell.startswith(TRIGGERS) and not NUMBER.fullmatch(cell) for record in parsed for cell in record)
+
+
+@given(any_text)
+def test_prefix_search_never_errors(text):
+    connection = sqlite3.connect(":memory:")
+    connection.create_function("fts_prefix", 1, fts_prefix)
+    connection.execute("create virtual table names using fts5(name)")
+    connection.execute("insert into names values ('Toronto Police Service')")
+    connection.execute("select * from names where names match fts_prefix(?)", [text]).fetchall()
