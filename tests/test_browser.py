@@ -6,31 +6,17 @@ tests fail, never skip.
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlite_utils
-import uvicorn
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import ROOT, make_datasette
+from tests.browser_support import AXE_JS, chromium, offline_context, serve
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-AXE_JS = Path(os.environ.get("AXE_JS", ROOT / ".venv/axe/node_modules/axe-core/axe.min.js"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 READER_PAGES = [
     "/",
     "/search?q=Timmins",
@@ -43,38 +29,19 @@ READER_PAGES = [
 
 @pytest.fixture(scope="module")
 def live_server(real_db) -> Iterator[str]:
-    """The site as `make serve` runs it, on a free loopback port, in a thread."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(make_datasette(real_db).app(), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the test server did not start within 20 s"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(real_db) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run `make browser` (apt-get install chromium)"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture
 def page(browser: Browser, live_server: str) -> Iterator[Page]:
-    context = browser.new_context(base_url=live_server)
-    # No network here: tile requests are answered empty at once instead of waiting to time out.
-    context.route("https://*.tile.openstreetmap.org/**", lambda route: route.fulfill(status=204))
+    context = offline_context(browser, live_server)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -202,8 +169,7 @@ def test_no_serious_accessibility_violations(page: Page, path: str):
 
 @pytest.mark.parametrize("path", READER_PAGES + ["/clearview/agency_map"])
 def test_no_horizontal_scroll_at_375_px(browser: Browser, live_server: str, path: str, tmp_path: Path):
-    context = browser.new_context(base_url=live_server, viewport={"width": 375, "height": 800})
-    context.route("https://*.tile.openstreetmap.org/**", lambda route: route.fulfill(status=204))
+    context = offline_context(browser, live_server, viewport={"width": 375, "height": 800})
     page = context.new_page()
     page.goto(path)
     page.wait_for_load_state("networkidle")

@@ -1,0 +1,67 @@
+"""Running the site and Chromium for the browser tests: Debian's chromium (installed by `make browser`), the site
+served by uvicorn on a free loopback port in a thread."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import uvicorn
+from playwright.sync_api import Browser, BrowserContext, sync_playwright
+
+from tests.conftest import ROOT, make_datasette
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+AXE_JS = Path(os.environ.get("AXE_JS", ROOT / ".venv/axe/node_modules/axe-core/axe.min.js"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@contextmanager
+def serve(db_path: Path) -> Iterator[str]:
+    """The site as `make serve` runs it, for db_path; yields its base URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    app = make_datasette(db_path).app()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the test server did not start within 20 s"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run `make browser` (apt-get install chromium)"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def offline_context(browser: Browser, base_url: str, **options) -> BrowserContext:
+    """No network here: map tile requests are answered empty at once instead of waiting to time out."""
+    context = browser.new_context(base_url=base_url, **options)
+    context.route("https://*.tile.openstreetmap.org/**", lambda route: route.fulfill(status=204))
+    return context
