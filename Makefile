@@ -15,7 +15,7 @@ CHROMIUM := /usr/bin/chromium
 AXE_VERSION := 4.14.1
 AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: install build check-csv serve test lint profile clean browser release
+.PHONY: install build check-csv serve test lint profile clean browser release loadtest
 
 $(INSTALLED): requirements.txt requirements-dev.txt constraints.txt
 	@echo "==> creating $(VENV) and installing pinned requirements"
@@ -67,9 +67,17 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# 50 clients for 60 s against a server on loopback (not part of `make test`). LOAD_CLIENTS=, LOAD_SECONDS= to change.
+LOAD_PORT ?= 8002
+loadtest: build
+	@$(BIN)/datasette serve $(DATASETTE_OPTIONS) -h 127.0.0.1 -p $(LOAD_PORT) > .loadtest-server.log 2>&1 & server=$$!; \
+	trap "kill $$server" EXIT; \
+	for i in $$(seq 50); do curl -sf -o /dev/null http://127.0.0.1:$(LOAD_PORT)/ && break; sleep 0.2; done; \
+	$(BIN)/python bench/loadtest.py --url http://127.0.0.1:$(LOAD_PORT) --clients $${LOAD_CLIENTS:-50} --seconds $${LOAD_SECONDS:-60}
+
 # Column statistics of every raw file (csvkit's csvstat).
 profile: $(INSTALLED)
 	@for file in data/*.csv; do echo "==> $$file"; $(BIN)/csvstat "$$file"; done
 
 clean:
-	rm -rf clearview.db .building-* site build .pytest_cache
+	rm -rf clearview.db .building-* site build .pytest_cache .loadtest-server.log

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
@@ -13,6 +14,13 @@ from clearview.search import AGENCIES_SQL, AgencyIndex, search
 
 DATABASE = "clearview"
 _indexes: dict[str, AgencyIndex] = {}
+_loading = threading.Lock()
+
+
+def load_places() -> gazetteer.Gazetteer:
+    # gazetteer.load is cached, but concurrent first calls would each read the files: one loads, the rest wait.
+    with _loading:
+        return gazetteer.load()
 
 
 async def agency_index(datasette) -> AgencyIndex:
@@ -30,7 +38,7 @@ async def search_page(datasette, request):
     query = request.args.get("q", "")[:200]
     results = None
     if query.strip():
-        places = await asyncio.to_thread(gazetteer.load)  # a few seconds once, then cached
+        places = await asyncio.to_thread(load_places)  # a few seconds once, then cached
         results = search(await agency_index(datasette), query, places)
     html = await datasette.render_template("search.html", {"query": query, "results": results}, request=request)
     return Response.html(html)
