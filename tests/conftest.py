@@ -210,3 +210,12 @@ def research_rows() -> list[dict]:
         with open(path, encoding="utf-8", newline="") as handle:
             rows += [row | {"_file": path.name} for row in csv.DictReader(handle)]
     return rows
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Debian chromium for all browser tests (tests/browser_support.py)."""
+    from tests.browser_support import chromium
+
+    with chromium() as browser:
+        yield browser

@@ -15,7 +15,7 @@ import pytest
 import sqlite_utils
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser_support import AXE_JS, chromium, offline_context, serve
+from tests.browser_support import AXE_JS, offline_context, serve
 
 READER_PAGES = [
     "/",
@@ -31,12 +31,6 @@ READER_PAGES = [
 def live_server(real_db) -> Iterator[str]:
     with serve(real_db) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture
@@ -70,24 +64,23 @@ def test_town_search_leads_to_the_agency_page_with_response_and_source(page: Pag
         )
 
 
+def tab_to(page: Page, expression: str, wanted: str) -> None:
+    """Press Tab until the focused element's expression gives wanted (20 presses at most)."""
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => {expression}") == wanted:
+            return
+    pytest.fail(f"{wanted!r} cannot be reached with the Tab key")
+
+
 def test_search_and_results_work_from_the_keyboard(page: Page):
     page.goto("/")
-    for _ in range(20):  # tab from the top of the page to the search box
-        page.keyboard.press("Tab")
-        if page.evaluate("() => document.activeElement.id") == "reader-q":
-            break
-    else:
-        pytest.fail("the search box cannot be reached with the Tab key")
+    tab_to(page, "document.activeElement.id", "reader-q")
     page.keyboard.type("Tornto police")
     page.keyboard.press("Enter")
     first = page.locator(".agency-card a.agency-name").first
     expect(first).to_have_text("Toronto Police Service")
-    for _ in range(20):  # tab from the search box to the first result
-        page.keyboard.press("Tab")
-        if page.evaluate("() => document.activeElement.textContent") == "Toronto Police Service":
-            break
-    else:
-        pytest.fail("the first result cannot be reached with the Tab key")
+    tab_to(page, "document.activeElement.textContent", "Toronto Police Service")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Toronto Police Service")
 

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 import build_db
-from tests.browser_support import chromium, offline_context, serve
+from tests.browser_support import offline_context, serve
 from tests.conftest import synthetic_data
 
 # Each payload sets window.__xss if it ever runs as code.
@@ -87,12 +87,6 @@ def hostile_site(tmp_path_factory) -> Iterator[str]:
     build_db.build(data, db)
     with serve(db) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture
