@@ -212,9 +212,10 @@ def research_rows() -> list[dict]:
     return rows
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """One Debian chromium for all browser tests (tests/browser_support.py)."""
+    """Debian's chromium for one module of browser tests (tests/browser_support.py). Not session-wide: Playwright's
+    sync API keeps an event loop running, which the async tests of later modules cannot share."""
     from tests.browser_support import chromium
 
     with chromium() as browser:
