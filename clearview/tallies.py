@@ -69,7 +69,12 @@ group by agency_types.agency_type order by agencies desc, label
 """
 
 MEASURE_LABELS = {"entities": "Agencies (entities)", "countries": "Countries", "searches": "Searches"}
-TABLE_LABELS = {"us_2021": "US table (BuzzFeed News, 2021)", "intl_2021": "International table (BuzzFeed News, 2021)"}
+# Only what the cited sources say: the international totals are BuzzFeed News's (archive-004, 2021-08-25); the US
+# totals come from an idtechwire.com summary that the research gives without title, date or original publisher.
+TABLE_LABELS = {
+    "us_2021": "US list (totals as reported by idtechwire.com)",
+    "intl_2021": "International list (BuzzFeed News, 2021-08-25)",
+}
 
 
 async def tallies(database: Any) -> dict:

@@ -19,7 +19,7 @@ async def test_tallies_show_ours_beside_every_published_total_with_its_source(re
         assert total["evidence_quote"].replace("'", "&#39;").replace('"', "&#34;") in html
     us_listed = db["agencies"].count_where("country = 'US'")
     assert re.search(rf"Agencies \(entities\)</th>\s*<td>1,803</td>\s*<td>{us_listed}</td>", html)
-    assert "<caption>US table (BuzzFeed News, 2021)</caption>" in html
+    assert "<caption>US list (totals as reported by idtechwire.com)</caption>" in html
 
 
 async def test_tallies_count_every_agency_by_status_range_country_and_type(real_site, real_db):
