@@ -813,28 +813,22 @@ order by agencies.name
 
 # Provenance: every published fact with the source that states it and the source's words.
 SOURCE_FACTS_VIEW = """
-select responses.source_id, sources.publisher, sources.published, sources.url, sources.document, sources.title,
-  responses.agency_id, agencies.name as agency, 'response' as fact, response_statuses.label as value,
-  responses.statement as wording, responses.evidence_quote
-from responses
+select facts.source_id, sources.publisher, sources.published, sources.url, sources.document, sources.title,
+  facts.agency_id, agencies.name as agency, facts.fact, facts.value, facts.wording, facts.evidence_quote
+from (
+  select source_id, agency_id, 'response' as fact, response_statuses.label as value, statement as wording,
+    evidence_quote
+  from responses join response_statuses using (response_status)
+  union all
+  select source_id, agency_id, 'search count', search_ranges.label, searches_reported, evidence_quote
+  from search_counts join search_ranges using (search_range)
+  union all
+  select source_id, null, 'published total', published_table || ': ' || measure, value_reported, evidence_quote
+  from published_totals
+) as facts
 join sources using (source_id)
-join agencies using (agency_id)
-join response_statuses on response_statuses.response_status = responses.response_status
-union all
-select search_counts.source_id, sources.publisher, sources.published, sources.url, sources.document, sources.title,
-  search_counts.agency_id, agencies.name, 'search count', search_ranges.label,
-  search_counts.searches_reported, search_counts.evidence_quote
-from search_counts
-join sources using (source_id)
-join agencies using (agency_id)
-join search_ranges on search_ranges.search_range = search_counts.search_range
-union all
-select published_totals.source_id, sources.publisher, sources.published, sources.url, sources.document, sources.title,
-  null, null, 'published total', published_totals.published_table || ': ' || published_totals.measure,
-  published_totals.value_reported, published_totals.evidence_quote
-from published_totals
-join sources using (source_id)
-order by source_id, agency, fact
+left join agencies using (agency_id)
+order by facts.source_id, agency, facts.fact
 """
 
 

@@ -42,14 +42,11 @@ class CsvNeutraliser:
 
 
 def complete_records_end(data: str) -> int:
-    """The index just after the last newline that lies outside quotes (0 if none)."""
-    end, quoted = 0, False
-    for index, char in enumerate(data):
-        if char == '"':
-            quoted = not quoted
-        elif char == "\n" and not quoted:
-            end = index + 1
-    return end
+    """The index just after the last newline that lies outside quotes (0 if none): an even count of quotes before it."""
+    newline = data.rfind("\n")
+    while newline >= 0 and data.count('"', 0, newline) % 2:
+        newline = data.rfind("\n", 0, newline)
+    return newline + 1
 
 
 def is_datasette_csv(scope: dict) -> bool:

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from datasette import hookimpl
 
+from clearview.cache import once_per_database
+
 RELEASE_SQL = "select version, released from releases order by released desc, rowid desc limit 1"
+
+
+async def latest_release(database) -> dict | None:
+    row = (await database.execute(RELEASE_SQL)).first()
+    return dict(row) if row else None
 
 
 @hookimpl
 def extra_template_vars(datasette):
     async def release():
         try:
-            row = (await datasette.get_database("clearview").execute(RELEASE_SQL)).first()
+            latest = await once_per_database(datasette.get_database("clearview"), "release", latest_release)
         except KeyError:  # a Datasette without the clearview database
-            row = None
-        return {"data_release": dict(row) if row else None}
+            latest = None
+        return {"data_release": latest}
 
     return release

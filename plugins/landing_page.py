@@ -9,6 +9,8 @@ from __future__ import annotations
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
+from clearview.cache import once_per_database
+
 NUMBERS_SQL = """
 select
   count(*) as agencies,
@@ -22,9 +24,12 @@ from agencies join response_statuses using (response_status)
 """
 
 
+async def key_numbers(database) -> dict:
+    return dict((await database.execute(NUMBERS_SQL)).first())
+
+
 async def landing_page(datasette, request):
-    row = (await datasette.get_database("clearview").execute(NUMBERS_SQL)).first()
-    context = {"numbers": dict(row)}
+    context = {"numbers": await once_per_database(datasette.get_database("clearview"), "numbers", key_numbers)}
     return Response.html(await datasette.render_template("index.html", context, request=request, view_name="index"))
 
 

@@ -9,11 +9,11 @@ from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 
 from clearview import gazetteer
+from clearview.cache import once_per_database
 from clearview.profile import agency_profile
 from clearview.search import AGENCIES_SQL, AgencyIndex, search
 
 DATABASE = "clearview"
-_indexes: dict[str, AgencyIndex] = {}
 _loading = threading.Lock()
 
 
@@ -24,14 +24,10 @@ def load_places() -> gazetteer.Gazetteer:
 
 
 async def agency_index(datasette) -> AgencyIndex:
-    # The database is immutable, so one index per database hash (a rebuild gets a new one).
-    database = datasette.get_database(DATABASE)
-    key = database.hash or database.path
-    if key not in _indexes:
-        rows = await database.execute(AGENCIES_SQL)
-        _indexes.clear()
-        _indexes[key] = AgencyIndex([dict(row) for row in rows])
-    return _indexes[key]
+    async def build(database) -> AgencyIndex:
+        return AgencyIndex([dict(row) for row in await database.execute(AGENCIES_SQL)])
+
+    return await once_per_database(datasette.get_database(DATABASE), "agency_index", build)
 
 
 async def search_page(datasette, request):
