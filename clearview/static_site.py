@@ -1,0 +1,234 @@
+"""`make static`: the site as files any host can serve, rendered by the live site itself.
+
+Datasette's own ASGI client renders every page with the live templates and plugins, at the base path the site will
+have (`base_url`), so the two editions cannot drift. From the landing page, every agency, browse, map, search and
+download page, the crawl follows each link and asset. A page is written as <path>/index.html and linked as
+<path>/, so a host serves it without a redirect. A link the static site cannot answer (SQL, Datasette's table
+pages, anything with a query string) goes to the live site when one is given, otherwise to Datasette Lite
+running on this site's own clearview.db.
+
+    python -m clearview.static_site --site-url https://user.github.io/repo/ [--live-url URL] [--out site]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import html
+import json
+import posixpath
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections import deque
+from pathlib import Path
+from urllib.parse import quote, urljoin, urlsplit
+
+from clearview.app import ROOT, load_metadata, make_datasette
+
+# Reader pages the static site has, each written as <path>/index.html.
+PAGE = re.compile(
+    r"^/(?:|agency/[a-z0-9-]+|search|map|browse|browse/[a-z-]+/[a-z0-9-]+|methodology|tallies|data-dictionary|downloads)$"
+)
+# Files it has, written as they are.
+FILE = re.compile(
+    r"^/(?:static/|-/static/|-/static-plugins/|data/|clearview\.db$|robots\.txt$|search/index\.json$"
+    r"|map/agencies\.geojson$|downloads/[a-z_]+\.(?:csv|json)$)"
+)
+URL_ATTRIBUTE = re.compile(r'(\s[a-z-]+=")([^"]*)(")')
+LINK_ATTRIBUTES = ("href", "action")
+# Asset URLs inside scripts and styles: quoted site paths, relative module imports, CSS url().
+QUOTED_ASSET = re.compile(r"""["']({base}(?:-/static|-/static-plugins|static)/[^"'?#\s]+)["']""")
+MODULE_IMPORT = re.compile(r"""(?:from|import)\s*\(?\s*["'](\.{1,2}/[^"']+)["']""")
+CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+)["']?\s*\)""")
+SEEDS = [
+    "/",
+    "/favicon.ico",
+    "/search",
+    "/map",
+    "/browse",
+    "/methodology",
+    "/tallies",
+    "/data-dictionary",
+    "/downloads",
+    "/robots.txt",
+]
+LITE = "https://lite.datasette.io/"
+
+
+class BrokenLink(Exception):
+    pass
+
+
+def lite_url(site_url: str, path: str) -> str:
+    """Datasette Lite on the site's own clearview.db and metadata.json, opened at path (a Datasette path)."""
+    database = quote(urljoin(site_url, "clearview.db"), safe="")
+    metadata = quote(urljoin(site_url, "metadata.json"), safe="")
+    return f"{LITE}?url={database}&metadata={metadata}#{path}"
+
+
+class StaticSite:
+    def __init__(self, db_path: Path, site_url: str, out: Path, live_url: str | None = None) -> None:
+        if not site_url.endswith("/"):
+            site_url += "/"
+        self.site_url, self.live_url, self.out = site_url, live_url, out
+        self.base = urlsplit(site_url).path or "/"
+        metadata = load_metadata()
+        metadata.setdefault("plugins", {}).setdefault("clearview", {})["site_url"] = site_url
+        self.metadata = metadata
+        self.datasette = make_datasette(db_path, metadata, base_url=self.base)
+        self.quoted_asset = re.compile(QUOTED_ASSET.pattern.format(base=re.escape(self.base)))
+        self.seen: set[str] = set()
+        self.queue: deque[tuple[str, str]] = deque()
+        self.written: dict[str, int] = {}
+        self.external_links: set[str] = set()
+
+    # -- the crawl --------------------------------------------------------------------------------------------
+
+    def want(self, path: str, referrer: str) -> None:
+        if path not in self.seen:
+            self.seen.add(path)
+            self.queue.append((path, referrer))
+
+    async def build(self, agency_ids: list[str]) -> None:
+        for path in SEEDS + [f"/agency/{agency_id}" for agency_id in agency_ids]:
+            self.want(path, "(seed)")
+        while self.queue:
+            path, referrer = self.queue.popleft()
+            await self.fetch(path, referrer)
+        await self.write_not_found()
+        self.write("/metadata.json", json.dumps(lite_metadata(self.metadata), indent=2).encode())
+        self.write("/.nojekyll", b"")  # GitHub Pages: serve the -/ and _ paths as they are
+
+    async def fetch(self, path: str, referrer: str) -> None:
+        response = await self.datasette.client.get(path)
+        if response.status_code != 200:
+            raise BrokenLink(f"{path} (linked from {referrer}) answered {response.status_code}")
+        content_type = response.headers.get("content-type", "")
+        body = response.content
+        if "text/html" in content_type:
+            body = self.rewrite_page(response.text, path).encode()
+        elif content_type.startswith(("text/css", "text/javascript", "application/javascript")):
+            self.find_assets(response.text, path)
+        self.write(path + "/index.html" if PAGE.match(path) else path, body)
+
+    async def write_not_found(self) -> None:
+        response = await self.datasette.client.get("/this-page-does-not-exist")
+        self.write("/404.html", self.rewrite_page(response.text, "/404").encode())
+
+    def write(self, path: str, body: bytes) -> None:
+        target = self.out / path.lstrip("/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(body)
+        self.written[path] = len(body)
+
+    # -- links ------------------------------------------------------------------------------------------------
+
+    def rewrite_page(self, text: str, path: str) -> str:
+        def attribute(match: re.Match) -> str:
+            name = match.group(1).strip().split("=")[0]
+            value = html.unescape(match.group(2))
+            return match.group(1) + html.escape(self.link(name, value, path), quote=True) + match.group(3)
+
+        text = URL_ATTRIBUTE.sub(attribute, text)
+        self.find_assets(text, path)
+        return text
+
+    def link(self, attribute: str, url: str, referrer: str) -> str:
+        """The URL as the static site has it; queues what it points to."""
+        if attribute.endswith("-path"):  # a prefix scripts complete (data-agency-path="/agency/")
+            return url
+        if not url.startswith(self.base) or url.startswith("//"):
+            if url.startswith(("http://", "https://")):
+                self.external_links.add(url)
+            return url
+        site_path = "/" + url[len(self.base) :]
+        target, _, fragment = site_path.partition("#")
+        fragment = "#" + fragment if fragment else ""
+        file, _, query = target.partition("?")
+        if FILE.match(file):  # a query on a file only busts caches ("app.css?d59929"); hosts ignore it
+            self.want(file, referrer)
+            return url
+        if not query and PAGE.match(target):
+            self.want(target, referrer)
+            if attribute in LINK_ATTRIBUTES and target != "/":
+                return self.base + target.lstrip("/") + "/" + fragment
+            return url
+        if attribute not in LINK_ATTRIBUTES:
+            raise BrokenLink(f"{referrer} needs {url}, which the static site cannot serve")
+        if self.live_url:
+            return self.live_url.rstrip("/") + site_path
+        # Datasette Lite runs SQL and table pages, not plugins' output formats such as .atom.
+        return lite_url(self.site_url, re.sub(r"\.atom(?=$|\?)", "", target) + fragment)
+
+    def find_assets(self, text: str, path: str) -> None:
+        for match in self.quoted_asset.finditer(text):
+            self.want("/" + match.group(1)[len(self.base) :], path)
+        if path.endswith((".js", ".css")):
+            directory = posixpath.dirname(path)
+            relative = MODULE_IMPORT.findall(text) if path.endswith(".js") else CSS_URL.findall(text)
+            for url in relative:
+                if not url.startswith(("data:", "http:", "https:", "/", "#")):
+                    self.want(posixpath.normpath(posixpath.join(directory, url.split("?")[0].split("#")[0])), path)
+
+
+def lite_metadata(metadata: dict) -> dict:
+    """metadata.yml for Datasette Lite: titles, descriptions and canned queries; not this site's plugins or CSS."""
+    return {key: value for key, value in metadata.items() if key not in ("plugins", "extra_css_urls")}
+
+
+async def agency_ids(site: StaticSite) -> list[str]:
+    rows = await site.datasette.get_database("clearview").execute("select agency_id from agencies order by agency_id")
+    return [row[0] for row in rows]
+
+
+def build_static(db_path: Path, site_url: str, out: Path, live_url: str | None = None) -> StaticSite:
+    """Writes the site to a new folder and only then puts it in place of out: a failed build leaves out as it was."""
+    out = out.resolve()
+    staging = Path(tempfile.mkdtemp(prefix=".building-", dir=out.parent))
+    try:
+        site = StaticSite(db_path, site_url, staging, live_url)
+
+        async def run() -> None:
+            await site.build(await agency_ids(site))
+
+        asyncio.run(run())
+        shutil.copy2(db_path, staging / "clearview.db")  # the file Datasette served, byte for byte
+        if out.exists():
+            shutil.rmtree(out)
+        staging.rename(out)
+        site.out = out
+        return site
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--site-url", required=True, help="where the site will be served, e.g. https://example.org/")
+    parser.add_argument("--live-url", help="a live Datasette for the SQL and table links (default: Datasette Lite)")
+    parser.add_argument("--out", type=Path, default=ROOT / "site")
+    parser.add_argument("--db", type=Path, default=ROOT / "clearview.db")
+    args = parser.parse_args(argv)
+    if not args.db.exists():
+        print(f"error: {args.db} is missing: run `make build` first", file=sys.stderr)
+        return 1
+    started = time.monotonic()
+    try:
+        site = build_static(args.db, args.site_url, args.out, args.live_url)
+    except BrokenLink as error:
+        print(f"error: broken link: {error}. {args.out} is unchanged.", file=sys.stderr)
+        return 1
+    total = sum(site.written.values())
+    pages = sum(1 for path in site.written if path.endswith("/index.html"))
+    print(
+        f"wrote {args.out}: {len(site.written)} files ({pages} pages), {total / 1e6:.1f} MB, "
+        f"for {args.site_url}, in {time.monotonic() - started:.1f} s"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

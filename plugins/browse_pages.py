@@ -1,0 +1,28 @@
+"""/browse: every facet (country, state or province, agency type, searches, response) and /browse/<facet>/<value>,
+the agencies with that value, on plain URLs that the static site can serve as files."""
+
+from __future__ import annotations
+
+from datasette import hookimpl
+from datasette.utils.asgi import NotFound, Response
+
+from clearview.browse import FACETS, FACETS_BY_SLUG, facet_values
+from clearview.search import Found, agency_index
+
+
+async def browse_page(datasette, request):
+    agencies = (await agency_index(datasette.get_database("clearview"))).agencies
+    facet_slug, value_slug = request.url_vars.get("facet"), request.url_vars.get("value")
+    context: dict = {"facets": [(facet, facet_values(facet, agencies)) for facet in FACETS]}
+    if facet_slug:
+        facet = FACETS_BY_SLUG.get(facet_slug)
+        value = next((v for v in facet_values(facet, agencies) if v.slug == value_slug), None) if facet else None
+        if value is None:
+            raise NotFound("No such facet value")
+        context.update(facet=facet, value=value, found=[Found(agency, "name") for agency in value.agencies])
+    return Response.html(await datasette.render_template("browse.html", context, request=request))
+
+
+@hookimpl
+def register_routes():
+    return [(r"^/browse$", browse_page), (r"^/browse/(?P<facet>[a-z-]+)/(?P<value>[a-z0-9-]+)$", browse_page)]

@@ -1,0 +1,39 @@
+"""/map, every listed agency on one map, and /map/agencies.geojson behind it: a file the static site serves as is."""
+
+from __future__ import annotations
+
+import json
+
+from datasette import hookimpl
+from datasette.utils.asgi import Response
+
+from clearview.search import agency_index
+
+
+async def map_page(datasette, request):
+    return Response.html(await datasette.render_template("map.html", {}, request=request))
+
+
+async def map_geojson(datasette, request):
+    agencies = (await agency_index(datasette.get_database("clearview"))).agencies
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [agency["longitude"], agency["latitude"]]},
+            "properties": {
+                "id": agency["agency_id"],
+                "name": agency["name"],
+                "response_status": agency["response_status"],
+                "searches": agency["range_label"],
+            },
+        }
+        for agency in agencies
+        if agency["latitude"] is not None
+    ]
+    body = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+    return Response(body, content_type="application/geo+json; charset=utf-8")
+
+
+@hookimpl
+def register_routes():
+    return [(r"^/map$", map_page), (r"^/map/agencies\.geojson$", map_geojson)]
