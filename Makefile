@@ -15,7 +15,7 @@ CHROMIUM := /usr/bin/chromium
 AXE_VERSION := 4.14.1
 AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: install build check-csv serve test lint profile clean browser release loadtest
+.PHONY: install build check-csv serve test lint profile clean browser release loadtest static static-serve publish-static publish-generate publish
 
 $(INSTALLED): requirements.txt requirements-dev.txt constraints.txt
 	@echo "==> creating $(VENV) and installing pinned requirements"
@@ -74,6 +74,40 @@ loadtest: build
 	trap "kill $$server" EXIT; \
 	for i in $$(seq 50); do curl -sf -o /dev/null http://127.0.0.1:$(LOAD_PORT)/ && break; sleep 0.2; done; \
 	$(BIN)/python bench/loadtest.py --url http://127.0.0.1:$(LOAD_PORT) --clients $${LOAD_CLIENTS:-50} --seconds $${LOAD_SECONDS:-60}
+
+# The static edition in site/: every page rendered by the live site, for the URL it will be served at. SITE_URL's
+# path is the base path (https://user.github.io/repo/ -> /repo/). LIVE_URL= sends SQL links to a live Datasette
+# instead of Datasette Lite.
+SITE_URL ?= http://127.0.0.1:8000/
+static: build
+	$(BIN)/python -m clearview.static_site --site-url $(SITE_URL) $(if $(LIVE_URL),--live-url $(LIVE_URL)) --out site
+
+# A preview of site/ as a static host serves it (built for the default SITE_URL).
+static-serve: static
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory site 8000
+
+# For a real host: SITE_URL must be where it will be public. .github/workflows/pages.yml runs this for GitHub Pages.
+publish-static:
+	@case "$(SITE_URL)" in http://127.0.0.1*|"") echo "error: set SITE_URL to the public address, e.g. make publish-static SITE_URL=https://user.github.io/repo/"; exit 1;; esac
+	$(MAKE) static SITE_URL=$(SITE_URL) LIVE_URL=$(LIVE_URL)
+	@echo "==> site/ is ready for $(SITE_URL): upload it as it is (headers: docs/security-headers.md)"
+
+# The live edition on Fly.io. publish-generate writes the Docker context to build/fly (inspectable, tested offline);
+# publish deploys it with flyctl. Every package is pinned: requirements.txt and constraints.txt go into the image.
+FLY_APP ?= clearview-usage-database
+FLY_DIR ?= build/fly
+publish-generate: build
+	rm -rf $(FLY_DIR) && mkdir -p $(dir $(FLY_DIR))
+	$(BIN)/datasette publish fly clearview.db --app $(FLY_APP) --generate-dir $(FLY_DIR) \
+	  --metadata metadata.yml --template-dir templates --plugins-dir plugins --static static:static --static data:data \
+	  --install "-r requirements.txt" --install "-c constraints.txt" --install . --extra-options "$(SETTINGS)"
+	cp -r clearview pyproject.toml requirements.txt constraints.txt $(FLY_DIR)/
+	rm -rf $(FLY_DIR)/clearview/__pycache__
+	@echo "==> $(FLY_DIR) holds the Dockerfile, fly.toml and files to deploy"
+
+publish: publish-generate
+	@command -v flyctl > /dev/null || { echo "error: flyctl is not installed: https://fly.io/docs/flyctl/install/"; exit 1; }
+	cd $(FLY_DIR) && flyctl deploy --remote-only
 
 # Column statistics of every raw file (csvkit's csvstat).
 profile: $(INSTALLED)

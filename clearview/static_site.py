@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -34,7 +35,7 @@ PAGE = re.compile(
 )
 # Files it has, written as they are.
 FILE = re.compile(
-    r"^/(?:static/|-/static/|-/static-plugins/|data/|clearview\.db$|robots\.txt$|search/index\.json$"
+    r"^/(?:static/|-/static/|-/static-plugins/|data/|clearview\.db$|robots\.txt$|favicon\.ico$|search/index\.json$"
     r"|map/agencies\.geojson$|downloads/[a-z_]+\.(?:csv|json)$)"
 )
 URL_ATTRIBUTE = re.compile(r'(\s[a-z-]+=")([^"]*)(")')
@@ -187,6 +188,7 @@ async def agency_ids(site: StaticSite) -> list[str]:
 def build_static(db_path: Path, site_url: str, out: Path, live_url: str | None = None) -> StaticSite:
     """Writes the site to a new folder and only then puts it in place of out: a failed build leaves out as it was."""
     out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".building-", dir=out.parent))
     try:
         site = StaticSite(db_path, site_url, staging, live_url)
@@ -194,7 +196,9 @@ def build_static(db_path: Path, site_url: str, out: Path, live_url: str | None =
         async def run() -> None:
             await site.build(await agency_ids(site))
 
-        asyncio.run(run())
+        # A thread of its own: the caller may already run an event loop (a notebook, Playwright in the tests).
+        with ThreadPoolExecutor(1) as thread:
+            thread.submit(asyncio.run, run()).result()
         shutil.copy2(db_path, staging / "clearview.db")  # the file Datasette served, byte for byte
         if out.exists():
             shutil.rmtree(out)

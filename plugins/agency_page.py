@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from urllib.parse import quote
+from urllib.parse import quote, urljoin
 
 from datasette import hookimpl
 from datasette.utils import tilde_decode
@@ -18,6 +18,9 @@ DEFAULT_CORRECTIONS_URL = "/methodology#corrections"
 def extra_template_vars(view_name, table, database, request, datasette):
     config = datasette.plugin_config("clearview") or {}
     corrections_url = config.get("corrections_url") or DEFAULT_CORRECTIONS_URL
+    if corrections_url.startswith("/"):  # a path on this site, under its base path
+        corrections_url = datasette.urls.path(corrections_url)
+    site_url = config.get("site_url")  # where the site is public: the static site sets it
 
     def corrections_link(agency: dict) -> str:
         return corrections_url.replace("{agency_id}", quote(agency["agency_id"])).replace(
@@ -26,7 +29,10 @@ def extra_template_vars(view_name, table, database, request, datasette):
 
     def citation(agency: dict) -> str:
         path = datasette.urls.path("/agency/" + agency["agency_id"])
-        url = datasette.absolute_url(request, path) if request is not None else path
+        if site_url:
+            url = urljoin(site_url, "agency/" + agency["agency_id"])
+        else:
+            url = datasette.absolute_url(request, path) if request is not None else path
         return f"Clearview Usage Database, “{agency['name']}”, {url} (accessed {datetime.date.today().isoformat()})."
 
     async def variables():

@@ -47,7 +47,9 @@ async def search_index(datasette, request):
         index = await asyncio.to_thread(browser_index, agencies, places, cards)
         return json.dumps(index, ensure_ascii=False, separators=(",", ":"))
 
-    body = await once_per_database(datasette.get_database(DATABASE), "search_index", build)
+    # The cards hold links under the base path: one index per base path.
+    name = "search_index " + datasette.setting("base_url")
+    body = await once_per_database(datasette.get_database(DATABASE), name, build)
     return Response(body, content_type="application/json; charset=utf-8")
 
 

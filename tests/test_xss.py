@@ -1,5 +1,6 @@
 """XSS end to end: an agency whose every text field carries script and HTML is built into a synthetic database and
-opened in Chromium on every kind of page. No payload may run; each must show as text."""
+opened in Chromium on every kind of page, on the live site and on the static site. No payload may run; each must
+show as text."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 import build_db
-from tests.browser_support import offline_context, serve
+from clearview.static_site import build_static
+from tests.browser_support import free_port, offline_context, serve, serve_files
 from tests.conftest import synthetic_data
 
 # Each payload sets window.__xss if it ever runs as code.
@@ -148,3 +150,65 @@ def test_agency_page_map_popup_shows_the_payload_as_text(page: Page):
     popup.wait_for()
     assert PAYLOADS["name"] in popup.inner_text()
     assert_inert(page)
+
+
+# -- the static site: the same agency, built by `make static` and served as files ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def hostile_static_site(tmp_path_factory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("xss-static")
+    data = synthetic_data(folder / "data")
+    add_hostile_agency(data)
+    db = folder / "clearview.db"
+    build_db.build(data, db)
+    port = free_port()
+    build_static(db, f"http://127.0.0.1:{port}/", folder / "site")
+    with serve_files(folder / "site", port) as url:
+        yield url
+
+
+@pytest.fixture
+def static_page(browser: Browser, hostile_static_site: str) -> Iterator[Page]:
+    context = offline_context(browser, hostile_static_site)
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    yield page
+    context.close()
+    assert dialogs == []
+
+
+@pytest.mark.parametrize(
+    "path, shown",
+    [
+        ("/search/?q=Synthetic+XSS", ["name"]),
+        (f"/agency/{AGENCY_ID}/", ["name", "aliases", "location_note", "statement", "evidence_quote", "title"]),
+        ("/browse/agency-type/police-department/", ["name"]),
+        ("/browse/response/confirmed-use/", ["name"]),
+        ("/", []),
+    ],
+)
+def test_payloads_render_as_text_and_never_run_on_the_static_site(static_page: Page, path: str, shown: list[str]):
+    static_page.goto(path)
+    if path.startswith("/search"):
+        static_page.locator("#search-results .agency-card").first.wait_for()  # answered in the browser
+    assert_inert(static_page)
+    text = static_page.locator("body").inner_text()
+    for field in shown:
+        assert PAYLOADS[field] in text, f"{field} not shown as text on {path}"
+
+
+def test_static_map_popup_shows_the_payload_as_text(static_page: Page):
+    static_page.goto("/map/")
+    marker = static_page.get_by_title(f"{PAYLOADS['name']}: Confirmed use", exact=True)
+    for _ in range(8):  # clusters zoom in when clicked, until the agency's own marker shows
+        if marker.count():
+            break
+        static_page.locator(".marker-cluster").first.click()
+        static_page.wait_for_timeout(700)
+    marker.click()
+    popup = static_page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert PAYLOADS["name"] in popup.inner_text()
+    assert_inert(static_page)

@@ -1,0 +1,266 @@
+"""The static site (`make static`): built from the real data, served by `python -m http.server` on loopback at the
+root and under a sub-path, crawled link by link and opened in Chromium."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page
+
+from clearview import gazetteer
+from clearview.search import AGENCIES_SQL, AgencyIndex, search
+from clearview.static_site import build_static
+from tests.browser_support import free_port, offline_context, serve_files
+
+TILE_HOST = re.compile(r"^[abc]\.tile\.openstreetmap\.org$")
+
+
+@pytest.fixture(scope="module", params=["/", "/clearview/usage/"], ids=["root", "sub-path"])
+def static_site(request, real_db: Path, tmp_path_factory) -> Iterator[str]:
+    """The site's URL, with the base path it was built for."""
+    port = free_port()
+    root = tmp_path_factory.mktemp("static")
+    site_url = f"http://127.0.0.1:{port}{request.param}"
+    build_static(real_db, site_url, root / request.param.strip("/"))
+    with serve_files(root, port):
+        yield site_url
+
+
+@pytest.fixture(scope="module")
+def agency_count(real_db: Path) -> int:
+    with sqlite3.connect(real_db) as db:
+        return db.execute("select count(*) from agencies where latitude is not null").fetchone()[0]
+
+
+class Links(HTMLParser):
+    """Every URL a page links to or loads: (attribute, tag, rel, url)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, str, str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        values = dict(attrs)
+        for name, value in attrs:
+            wanted = name in ("href", "src", "action") or (name.startswith("data-") and "/" in (value or ""))
+            if value and wanted and not name.endswith("-path"):  # data-*-path: a prefix a script completes
+                self.found.append((name, tag, values.get("rel") or "", value))
+
+
+def crawl(site_url: str) -> tuple[dict[str, int], list[str], set[str]]:
+    """Every page and asset reachable from the landing page: {url: status}, broken links, outside resources."""
+    host = urlsplit(site_url).netloc
+    statuses: dict[str, int] = {}
+    broken, outside = [], set()
+    queue = [(site_url, "(start)")]
+    with httpx.Client(follow_redirects=True, timeout=30) as client:
+        while queue:
+            url, referrer = queue.pop()
+            if url in statuses:
+                continue
+            response = client.get(url)
+            statuses[url] = response.status_code
+            if response.status_code != 200:
+                broken.append(f"{url} ({response.status_code}) from {referrer}")
+                continue
+            content_type = response.headers.get("content-type", "")
+            found: list[tuple[str, str]] = []  # (url, kind): kind "link" may leave the site, "resource" may not
+            if "text/html" in content_type:
+                parser = Links()
+                parser.feed(response.text)
+                for name, tag, rel, value in parser.found:
+                    is_link = (name == "href" and tag == "a") or name == "action" or rel in ("alternate", "license")
+                    found.append((value, "link" if is_link else "resource"))
+            elif url.endswith(".css"):
+                found += [(u, "resource") for u in re.findall(r"""url\(\s*["']?([^"')]+)["']?\s*\)""", response.text)]
+            elif url.endswith(".js"):
+                found += [(u, "resource") for u in re.findall(r"""from\s*["'](\.{1,2}/[^"']+)["']""", response.text)]
+            for value, kind in found:
+                if value.startswith(("data:", "mailto:", "#")):
+                    continue
+                target = urljoin(str(response.url), value).split("#")[0]
+                if urlsplit(target).netloc == host:
+                    queue.append((target, url))
+                elif kind == "resource" and not TILE_HOST.match(urlsplit(target).hostname or ""):
+                    outside.add(f"{target} from {url}")
+    return statuses, broken, outside
+
+
+def test_crawl_finds_no_broken_link_and_loads_nothing_from_other_hosts(static_site: str, agency_count: int):
+    statuses, broken, outside = crawl(static_site)
+    assert broken == []
+    assert outside == set()
+    pages = [url for url in statuses if "/agency/" in url]
+    assert len(pages) >= agency_count  # every agency page is linked from somewhere (browse, map data aside)
+    assert any(url.endswith("/search/index.json") for url in statuses)
+    assert any(url.endswith("/map/agencies.geojson") for url in statuses)
+    assert any(url.endswith("/downloads/agencies.csv") for url in statuses)
+    assert any(url.endswith("/clearview.db") for url in statuses)
+
+
+def test_every_link_stays_under_the_base_path(static_site: str):
+    base = urlsplit(static_site).path
+    html = httpx.get(static_site).text
+    root_links = re.findall(r'(?:href|src|action)="(/[^"]*)"', html)
+    assert root_links and all(link.startswith(base) for link in root_links)
+
+
+def test_sql_links_open_datasette_lite_on_the_sites_own_database(static_site: str):
+    html = httpx.get(static_site).text
+    lite = re.findall(r'href="(https://lite\.datasette\.io/[^"]*)"', html)
+    assert lite, "the landing page has no Datasette Lite link"
+    database = httpx.URL(lite[0].replace("&amp;", "&")).params["url"]
+    assert database == static_site + "clearview.db"
+    assert httpx.get(database).status_code == 200
+
+
+@pytest.fixture
+def page(browser: Browser, static_site: str) -> Iterator[Page]:
+    context = offline_context(browser, static_site)
+    page = context.new_page()
+    host = urlsplit(static_site).netloc
+    outside: list[str] = []
+    errors: list[str] = []
+    page.on(
+        "request",
+        lambda r: (
+            None
+            if urlsplit(r.url).netloc == host or TILE_HOST.match(urlsplit(r.url).hostname or "")
+            else outside.append(r.url)
+        ),
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    yield page
+    context.close()
+    assert outside == []
+    assert errors == []
+
+
+def test_a_typod_agency_name_finds_the_agency_page(page: Page, static_site: str):
+    page.goto(static_site)
+    page.get_by_role("searchbox").fill("tornto police")
+    page.keyboard.press("Enter")
+    result = page.locator("#search-results .agency-name").first
+    result.wait_for()
+    assert result.inner_text() == "Toronto Police Service"
+    result.click()
+    page.wait_for_url("**/agency/toronto-police-service/")
+    assert "Toronto Police Service" in page.locator("h1").inner_text()
+    assert "Denied, then confirmed" in page.locator("body").inner_text()
+
+
+def test_a_place_search_lists_the_agencies_in_and_near_it(page: Page, static_site: str):
+    page.goto(static_site + "search/?q=Toronto")
+    page.locator(".place-result").first.wait_for()
+    place = page.locator(".place-result").first
+    assert place.locator("h2").inner_text().startswith("Toronto, Ontario")
+    assert "Toronto Police Service" in place.inner_text()
+
+
+def test_the_map_shows_every_agency(page: Page, static_site: str, agency_count: int):
+    page.goto(static_site + "map/")
+    page.locator(f"#reader-map[data-markers='{agency_count}']").wait_for()
+    page.locator(".leaflet-marker-icon").first.wait_for()
+    clusters = page.locator(".marker-cluster").all_inner_texts()
+    singles = page.locator(".leaflet-marker-icon.status-marker").count()
+    assert sum(int(n) for n in clusters) + singles == agency_count
+
+
+def test_a_map_popup_opens_the_agency_page(page: Page, static_site: str):
+    page.goto(static_site + "map/")
+    page.locator(".leaflet-marker-icon").first.wait_for()
+    singles = page.locator("#reader-map .leaflet-marker-icon.status-marker")
+    for _ in range(8):  # a cluster zooms in when clicked, until single markers show
+        if singles.count():
+            break
+        page.locator("#reader-map .marker-cluster").first.click()
+        page.wait_for_timeout(700)
+    marker = singles.first
+    name = marker.get_attribute("title").rsplit(": ", 1)[0]
+    marker.click()
+    page.locator("#reader-map .leaflet-popup-content a").click()
+    page.wait_for_url("**/agency/**")
+    assert page.locator("h1").inner_text().startswith(name)
+
+
+# The same queries through the live site's search (Python) and the static site's (JavaScript, in Chromium).
+PARITY_QUERIES = [
+    "toronto",
+    "tornto polce",
+    "toronto police",
+    "rcmp",
+    "royal canadian mounted police",
+    "sheriff's office",
+    "ontario",
+    "canada",
+    "durham",
+    "london, ontario",
+    "cook county, illinois",
+    "peel region",
+    "new york",
+    "st. paul",
+    "90012",
+    "polizia",
+    "clifton nj",
+    "des moines",
+    "xyzzy nowhere",
+]
+
+
+def live_answers(db: Path) -> dict[str, dict]:
+    with sqlite3.connect(db) as connection:
+        connection.row_factory = sqlite3.Row
+        agencies = AgencyIndex([dict(row) for row in connection.execute(AGENCIES_SQL)])
+    places = gazetteer.load()
+    answers = {}
+    for query in PARITY_QUERIES:
+        results = search(agencies, query, places)
+        answers[query] = {
+            "names": [f.agency["name"] for f in results.names],
+            "places": [
+                [r.place.label, [f.agency["name"] for f in r.here], [f.agency["name"] for f in r.nearby]]
+                for r in results.places
+                if r.here or r.nearby  # the static index holds the places with agencies in or near them
+            ],
+        }
+    return answers
+
+
+STATIC_ANSWERS = """async ([moduleUrl, indexUrl, queries]) => {
+  const { search } = await import(moduleUrl);
+  const index = await (await fetch(indexUrl)).json();
+  const name = (i) => index.agencies[Array.isArray(i) ? i[0] : i].name;
+  const answers = {};
+  for (const query of queries) {
+    const r = search(index, query);
+    answers[query] = {
+      names: r.names.map((f) => index.agencies[f.position].name),
+      places: r.places.filter((p) => p.here.length || p.nearby.length)
+        .map((p) => [p.place.label, p.here.map(name), p.nearby.map(name)]),
+    };
+  }
+  return answers;
+}"""
+
+
+def test_static_search_answers_as_the_live_search_does(browser: Browser, static_site: str, real_db: Path):
+    context = offline_context(browser, static_site)
+    page = context.new_page()
+    page.goto(static_site + "search/")
+    static = page.evaluate(
+        STATIC_ANSWERS, [static_site + "static/static-search.js", static_site + "search/index.json", PARITY_QUERIES]
+    )
+    context.close()
+    live = live_answers(real_db)
+    for query in PARITY_QUERIES:
+        assert static[query] == live[query], query
+    answered = [q for q in PARITY_QUERIES if live[q]["names"] or live[q]["places"]]
+    assert len(answered) >= len(PARITY_QUERIES) - 2  # the comparison is about real results, not empty lists

@@ -1,0 +1,65 @@
+"""The static site's builder: where its links go, and that a failed build leaves the last site in place. (Apart from
+tests/test_static.py: Playwright's event loop there would stop these from running their own.)"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from clearview.static_site import PAGE, BrokenLink, StaticSite, build_static
+
+
+def test_links_the_static_site_cannot_serve_go_to_datasette_lite_or_the_live_site(real_db: Path, tmp_path: Path):
+    site = StaticSite(real_db, "https://example.org/repo/", tmp_path)
+    assert site.link("href", "/repo/agency/x", "/") == "/repo/agency/x/"
+    assert site.link("href", "/repo/methodology#corrections", "/") == "/repo/methodology/#corrections"
+    assert site.link("src", "/repo/-/static/app.css?abc", "/") == "/repo/-/static/app.css?abc"
+    lite = site.link("href", "/repo/clearview/agencies?country=CA", "/")
+    assert lite.startswith("https://lite.datasette.io/?url=https%3A%2F%2Fexample.org%2Frepo%2Fclearview.db")
+    assert lite.endswith("#/clearview/agencies?country=CA")
+    assert site.link("href", "https://example.com/story", "/") == "https://example.com/story"
+    live = StaticSite(real_db, "https://example.org/repo/", tmp_path, live_url="https://data.example.org")
+    assert (
+        live.link("href", "/repo/clearview/agencies?country=CA", "/")
+        == "https://data.example.org/clearview/agencies?country=CA"
+    )
+    with pytest.raises(BrokenLink, match="cannot serve"):
+        site.link("src", "/repo/clearview/agencies.json", "/")
+
+
+def test_a_failed_build_leaves_the_previous_site_in_place(real_db: Path, tmp_path: Path, monkeypatch):
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "index.html").write_text("the previous site")
+
+    async def broken(self, path, referrer):
+        raise BrokenLink(f"{path} answered 404")
+
+    monkeypatch.setattr(StaticSite, "fetch", broken)
+    with pytest.raises(BrokenLink):
+        build_static(real_db, "https://example.org/", out)
+    assert (out / "index.html").read_text() == "the previous site"
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no half-built folder left
+
+
+async def test_every_page_the_static_site_writes_is_a_page_the_live_site_serves(real_site):
+    paths = [
+        "/",
+        "/agency/toronto-police-service",
+        "/browse",
+        "/browse/country/ca",
+        "/browse/response/denied",
+        "/map",
+        "/downloads",
+        "/search",
+        "/methodology",
+        "/tallies",
+        "/data-dictionary",
+    ]
+    for path in paths:
+        assert PAGE.match(path), path
+        response = await real_site.client.get(path)
+        assert response.status_code == 200, path
+        assert "text/html" in response.headers["content-type"]
+    assert not PAGE.match("/clearview/agencies")
