@@ -15,7 +15,7 @@ CHROMIUM := /usr/bin/chromium
 AXE_VERSION := 4.14.1
 AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: install build check-csv serve test lint profile clean browser release loadtest static static-serve publish-static publish-generate publish
+.PHONY: install build check-csv serve test lint profile clean browser release loadtest static static-serve publish-static publish-generate publish bench bench-full
 
 $(INSTALLED): requirements.txt requirements-dev.txt constraints.txt
 	@echo "==> creating $(VENV) and installing pinned requirements"
@@ -109,9 +109,17 @@ publish: publish-generate
 	@command -v flyctl > /dev/null || { echo "error: flyctl is not installed: https://fly.io/docs/flyctl/install/"; exit 1; }
 	cd $(FLY_DIR) && flyctl deploy --remote-only
 
+# Benchmarks on synthetic data (bench/generate.py, in bench/out/), written to bench/RESULTS.md. bench: a few
+# minutes (1k and 10k agencies; static at 2k). bench-full: up to 1M agencies (build), 100k (live), 20k (static).
+bench: $(INSTALLED) browser
+	CHROMIUM=$(CHROMIUM) $(BIN)/python bench/run.py --profile quick
+
+bench-full: $(INSTALLED) browser
+	CHROMIUM=$(CHROMIUM) $(BIN)/python bench/run.py --profile full
+
 # Column statistics of every raw file (csvkit's csvstat).
 profile: $(INSTALLED)
 	@for file in data/*.csv; do echo "==> $$file"; $(BIN)/csvstat "$$file"; done
 
 clean:
-	rm -rf clearview.db .building-* site build .pytest_cache .loadtest-server.log
+	rm -rf clearview.db .building-* site build .pytest_cache .loadtest-server.log bench/out

@@ -1,0 +1,462 @@
+"""`make bench` (quick) and `make bench-full`: build, live-site and static-site costs per data size, written to
+bench/RESULTS.md. Synthetic data only (bench/generate.py), in bench/out/ (not committed).
+
+Each live page is timed three ways in one run: the raw SQLite query behind it, Datasette's bare table page for the
+same rows, and our page; all in process through Datasette's ASGI client, so the network is not measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime
+import gzip
+import json
+import os
+import platform
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote_plus
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.generate import generate  # noqa: E402
+from clearview.app import make_datasette  # noqa: E402
+
+OUT = ROOT / "bench" / "out"
+PROFILES = {
+    "quick": {"build": [1_000, 10_000], "live": [1_000, 10_000], "static": [2_000], "runs": 3, "requests": 20},
+    "full": {
+        "build": [1_000, 10_000, 100_000, 1_000_000],
+        "live": [1_000, 10_000, 100_000],
+        "static": [2_000, 20_000],
+        "runs": 3,
+        "requests": 30,
+    },
+}
+BUILD_ONCE = """
+import json, resource, sys, time
+sys.path.insert(0, {root!r})
+import build_db
+from pathlib import Path
+started = time.perf_counter()
+rows = build_db.build(Path({data!r}), Path({db!r}))
+seconds = time.perf_counter() - started
+peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({{"seconds": seconds, "rows": sum(rows.values()), "peak_mb": peak_mb}}))
+"""
+
+
+def data_for(n: int) -> Path:
+    folder = OUT / str(n)
+    if not (folder / "data" / "agencies.csv").exists():
+        generate(n, folder / "data")
+    return folder
+
+
+def database_for(n: int) -> Path:
+    folder = data_for(n)
+    db = folder / "clearview.db"
+    if not db.exists():
+        measure_build(n, runs=1)
+    return db
+
+
+def measure_build(n: int, runs: int) -> dict:
+    folder = data_for(n)
+    results = []
+    for _ in range(runs):
+        script = BUILD_ONCE.format(root=str(ROOT), data=str(folder / "data"), db=str(folder / "clearview.db"))
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    seconds = statistics.median(r["seconds"] for r in results)
+    rows = results[0]["rows"]
+    return {
+        "agencies": n,
+        "rows": rows,
+        "seconds": seconds,
+        "rows_per_s": rows / seconds,
+        "peak_mb": max(r["peak_mb"] for r in results),
+        "runs": runs,
+    }
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def samples(db: Path) -> dict:
+    """Real rows of the synthetic database to ask for: a town with agencies, an agency, a state."""
+    with sqlite3.connect(db) as connection:
+        city, state = connection.execute(
+            "select city, state_province from agencies where city != '' group by city, state_province "
+            "order by count(*) desc limit 1"
+        ).fetchone()
+        agency_id = connection.execute("select agency_id from agencies order by rowid limit 1 offset 7").fetchone()[0]
+        big_state = connection.execute(
+            "select state_province from agencies where state_province != '' group by 1 order by count(*) desc"
+        ).fetchone()[0]
+    typo = city[:2] + city[3] + city[2] + city[4:] if len(city) > 4 else city + "x"
+    return {"city": city, "state": state, "agency_id": agency_id, "big_state": big_state, "typo": typo}
+
+
+def page_specs(s: dict) -> list[tuple[str, str, tuple, str, str]]:
+    """(page, raw SQL, parameters, Datasette's bare page, our page)."""
+    name = f"{s['city']} police"
+    state_slug = "us-" + s["big_state"].lower().replace(" ", "-")
+    return [
+        (
+            "name search",
+            "select agencies.* from agencies join agencies_fts on agencies.rowid = agencies_fts.rowid "
+            "where agencies_fts match ? limit 101",
+            (f'"{s["city"]}" "police"',),
+            f"/clearview/agencies?_search={quote_plus(name)}",
+            f"/search?q={quote_plus(name)}",
+        ),
+        (
+            "typo'd search",
+            "select agencies.* from agencies join agencies_fts on agencies.rowid = agencies_fts.rowid "
+            "where agencies_fts match ? limit 101",
+            (f'"{s["typo"]}" "police"',),
+            f"/clearview/agencies?_search={quote_plus(s['typo'] + ' police')}",
+            f"/search?q={quote_plus(s['typo'] + ' police')}",
+        ),
+        (
+            "place search",
+            "select * from agencies where city = ? and state_province = ? limit 101",
+            (s["city"], s["state"]),
+            f"/clearview/agencies?city={quote_plus(s['city'])}&state_province={quote_plus(s['state'])}",
+            f"/search?q={quote_plus(s['city'] + ', ' + s['state'])}",
+        ),
+        (
+            "agency page",
+            "select * from agencies where agency_id = ?",
+            (s["agency_id"],),
+            f"/clearview/agencies?agency_id={s['agency_id']}",
+            f"/agency/{s['agency_id']}",
+        ),
+        (
+            "faceted table page",
+            "select * from agencies where state_province = ? order by name limit 101",
+            (s["big_state"],),
+            f"/clearview/agencies?state_province={quote_plus(s['big_state'])}",
+            f"/browse/state-province/{state_slug}",
+        ),
+        (
+            "map JSON",
+            "select agency_id, name, latitude, longitude, response_status from agency_map",
+            (),
+            "/clearview/agency_map.json?_size=max&_shape=objects",
+            "/map/agencies.geojson",
+        ),
+    ]
+
+
+async def measure_live(n: int, requests: int) -> list[dict]:
+    db = database_for(n)
+    datasette = make_datasette(db)
+    specs = page_specs(samples(db))
+    first = time.perf_counter()
+    await datasette.client.get(specs[0][4])  # the first search loads the gazetteer and builds the name index
+    first_search = time.perf_counter() - first
+    connection = sqlite3.connect(db)
+    rows = []
+    for page, sql, parameters, bare, ours in specs:
+        timings: dict[str, list[float]] = {"raw": [], "bare": [], "ours": []}
+        for path in (bare, ours):
+            response = await datasette.client.get(path)
+            assert response.status_code == 200, f"{path}: {response.status_code}"
+        for _ in range(requests):
+            started = time.perf_counter()
+            connection.execute(sql, parameters).fetchall()
+            timings["raw"].append(time.perf_counter() - started)
+            for kind, path in (("bare", bare), ("ours", ours)):
+                started = time.perf_counter()
+                await datasette.client.get(path)
+                timings[kind].append(time.perf_counter() - started)
+        row = {"agencies": n, "page": page, "ours_path": ours}
+        for kind, values in timings.items():
+            row[f"{kind}_p50"] = percentile(values, 0.5) * 1000
+            row[f"{kind}_p95"] = percentile(values, 0.95) * 1000
+        rows.append(row)
+    connection.close()
+    rows.append({"agencies": n, "page": "first search (loads the gazetteer)", "first_ms": first_search * 1000})
+    return rows
+
+
+def folder_size(folder: Path) -> tuple[int, int]:
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+def measure_static(n: int) -> dict:
+    db = database_for(n)
+    site = OUT / str(n) / "site"
+    port = free_port()
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "clearview.static_site", "--site-url", f"http://127.0.0.1:{port}/", "--db", str(db)]
+        + ["--out", str(site)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    seconds = time.perf_counter() - started
+    files, size = folder_size(site)
+    landing = (site / "index.html").read_bytes()
+    index = (site / "search" / "index.json").read_bytes()
+    return {
+        "agencies": n,
+        "seconds": seconds,
+        "files": files,
+        "mb": size / 1e6,
+        "landing_kb": len(landing) / 1000,
+        "landing_gzip_kb": len(gzip.compress(landing)) / 1000,
+        "landing_transferred_kb": landing_transferred(site) / 1000,
+        "index_mb": len(index) / 1e6,
+        "index_gzip_mb": len(gzip.compress(index)) / 1e6,
+        "map_ms": map_time_to_markers(site, port),
+    }
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def landing_transferred(site: Path) -> int:
+    """Bytes of the landing page and everything it loads, gzipped as a host would send them (no tiles)."""
+    from html.parser import HTMLParser
+
+    found: list[str] = []
+
+    class Assets(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            values = dict(attrs)
+            if tag == "script" and values.get("src"):
+                found.append(values["src"])
+            if tag == "link" and values.get("rel") == "stylesheet":
+                found.append(values["href"])
+
+    html = (site / "index.html").read_bytes()
+    Assets().feed(html.decode())
+    total = len(gzip.compress(html))
+    for url in found:
+        path = site / url.split("?")[0].lstrip("/")
+        if path.exists():
+            total += len(gzip.compress(path.read_bytes()))
+    return total
+
+
+def map_time_to_markers(site: Path, port: int) -> float | None:
+    """Milliseconds from navigation to every marker placed on /map, in headless Chromium (tiles answered empty)."""
+    from playwright.sync_api import sync_playwright
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory", str(site), str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        time.sleep(1)
+        chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+        args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=args)
+            page = browser.new_page()
+            page.route("https://*.tile.openstreetmap.org/**", lambda route: route.fulfill(status=204))
+            times = []
+            for _ in range(3):
+                page.goto(f"http://127.0.0.1:{port}/map/")
+                page.locator("#reader-map[data-markers]").wait_for(timeout=120_000)
+                mark = "() => performance.getEntriesByName('clearview-markers-placed')[0].startTime"
+                times.append(page.evaluate(mark))
+            browser.close()
+        return statistics.median(times)
+    finally:
+        server.terminate()
+
+
+def versions() -> dict:
+    from importlib.metadata import version
+
+    import datasette
+    import sqlite_utils  # noqa: F401
+
+    return {
+        "python": platform.python_version(),
+        "datasette": datasette.__version__,
+        "sqlite-utils": version("sqlite-utils"),
+        "SQLite": sqlite3.sqlite_version,
+    }
+
+
+def machine() -> str:
+    meminfo = Path("/proc/meminfo").read_text().splitlines()
+    memory = next((line.split()[1] for line in meminfo if line.startswith("MemTotal")), "0")  # kB
+    gib = int(memory) / 1024 / 1024
+    return f"{platform.machine()}, {os.cpu_count()} CPUs, {gib:.0f} GiB RAM, {platform.platform()}"
+
+
+def fmt(value: float, digits: int = 0) -> str:
+    return f"{value:,.{digits}f}"
+
+
+def targets(results: dict) -> list[tuple[str, str, str]]:
+    """(target, where we stand, met?) for each target the issue sets, from this run's figures only."""
+    rows = []
+    builds = {b["agencies"]: b for b in results["build"]}
+    if 100_000 in builds:
+        b = builds[100_000]
+        rows.append(
+            ("build >= 50,000 rows/s at 100k agencies", f"{fmt(b['rows_per_s'])} rows/s", b["rows_per_s"] >= 50_000)
+        )
+    if 1_000_000 in builds:
+        b = builds[1_000_000]
+        rows.append(("build peak memory < 500 MB at 1M agencies", f"{fmt(b['peak_mb'])} MB", b["peak_mb"] < 500))
+    pages = [r for r in results["live"] if "ours_p50" in r]
+    if pages:
+        largest = max(r["agencies"] for r in pages)
+        for r in (r for r in pages if r["agencies"] == largest):
+            ratio = r["ours_p50"] / r["bare_p50"]
+            rows.append(
+                (
+                    f"{r['page']}: ours within 1.5x of Datasette's table page ({fmt(largest)} agencies)",
+                    f"{ratio:.2f}x",
+                    ratio <= 1.5,
+                )
+            )
+        place = [r for r in pages if r["page"] == "place search" and r["agencies"] == 100_000]
+        if place:
+            rows.append(
+                (
+                    "place search p95 < 50 ms at 100k agencies",
+                    f"{fmt(place[0]['ours_p95'], 1)} ms",
+                    place[0]["ours_p95"] < 50,
+                )
+            )
+    for s in results["static"]:
+        rows.append(
+            (
+                f"landing page < 200 KB transferred ({fmt(s['agencies'])} agencies)",
+                f"{fmt(s['landing_transferred_kb'], 1)} KB",
+                s["landing_transferred_kb"] < 200,
+            )
+        )
+        if s["agencies"] == 2_000 and s["map_ms"] is not None:
+            rows.append(("map interactive < 1.5 s with 2,000 markers", f"{fmt(s['map_ms'])} ms", s["map_ms"] < 1500))
+    return [(t, v, "met" if ok else "**missed**") for t, v, ok in rows]
+
+
+def report(results: dict, profile: str, started: float) -> str:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `bench/run.py` (`make {'bench' if profile == 'quick' else 'bench-full'}`) on "
+        f"{datetime.date.today().isoformat()} in {fmt(time.time() - started)} s. Do not edit: run the bench again.",
+        "",
+        f"- Machine: {machine()}",
+        "- Versions: " + ", ".join(f"{k} {v}" for k, v in versions().items()),
+        "- Data: synthetic (`bench/generate.py`, seed 1), never published.",
+        "",
+        "## Targets",
+        "",
+        "| target | this run | |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {t} | {v} | {ok} |" for t, v, ok in targets(results)]
+    lines += [
+        "",
+        "## Build (`build_db.build`, median of runs, each in a fresh process)",
+        "",
+        "| agencies | rows in all files | seconds | rows/s | peak memory (MB) | runs |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for b in results["build"]:
+        lines.append(
+            f"| {fmt(b['agencies'])} | {fmt(b['rows'])} | {fmt(b['seconds'], 2)} | {fmt(b['rows_per_s'])} | "
+            f"{fmt(b['peak_mb'])} | {b['runs']} |"
+        )
+    lines += [
+        "",
+        "## Live site (ms; raw SQLite query, Datasette's bare table page for the same rows, our page)",
+        "",
+        "| agencies | page | raw p50 | raw p95 | bare p50 | bare p95 | ours p50 | ours p95 | ours / bare "
+        "| ours / raw |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results["live"]:
+        if "ours_p50" in r:
+            lines.append(
+                f"| {fmt(r['agencies'])} | {r['page']} | {fmt(r['raw_p50'], 2)} | {fmt(r['raw_p95'], 2)} | "
+                f"{fmt(r['bare_p50'], 1)} | {fmt(r['bare_p95'], 1)} | "
+                f"{fmt(r['ours_p50'], 1)} | {fmt(r['ours_p95'], 1)} | "
+                f"{r['ours_p50'] / r['bare_p50']:.2f} | {r['ours_p50'] / max(r['raw_p50'], 0.001):,.0f} |"
+            )
+    firsts = [r for r in results["live"] if "first_ms" in r]
+    if firsts:
+        lines += [
+            "",
+            "First search after start (loads the gazetteer, builds the name index): "
+            + "; ".join(f"{fmt(r['agencies'])} agencies {fmt(r['first_ms'])} ms" for r in firsts)
+            + ".",
+        ]
+    lines += [
+        "",
+        "## Static site (`make static`)",
+        "",
+        "| agencies | seconds | files | size (MB) | landing (KB) | landing gzip (KB) | landing + assets gzip (KB) | "
+        "search index (MB) | index gzip (MB) | map: markers placed (ms) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for s in results["static"]:
+        map_ms = fmt(s["map_ms"]) if s["map_ms"] is not None else "–"
+        lines.append(
+            f"| {fmt(s['agencies'])} | {fmt(s['seconds'], 1)} | {fmt(s['files'])} | {fmt(s['mb'], 1)} | "
+            f"{fmt(s['landing_kb'], 1)} | {fmt(s['landing_gzip_kb'], 1)} | {fmt(s['landing_transferred_kb'], 1)} | "
+            f"{fmt(s['index_mb'], 2)} | {fmt(s['index_gzip_mb'], 2)} | {map_ms} |"
+        )
+    lines += [
+        "",
+        "Live timings are in process (Datasette's ASGI client): no network, one request at a time. "
+        "`make loadtest` measures concurrency. The map time is Chromium's `performance` mark set when every marker "
+        "is on the map (tiles answered empty), median of 3 loads.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--profile", choices=sorted(PROFILES), default="quick")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    args = parser.parse_args()
+    profile = PROFILES[args.profile]
+    started = time.time()
+    results: dict = {"build": [], "live": [], "static": []}
+    for n in profile["build"]:
+        print(f"==> build, {n:,} agencies", flush=True)
+        results["build"].append(measure_build(n, profile["runs"] if n < 1_000_000 else 1))
+    for n in profile["live"]:
+        print(f"==> live site, {n:,} agencies", flush=True)
+        results["live"] += asyncio.run(measure_live(n, profile["requests"]))
+    for n in profile["static"]:
+        print(f"==> static site, {n:,} agencies", flush=True)
+        results["static"].append(measure_static(n))
+    args.out.write_text(report(results, args.profile, started), encoding="utf-8")
+    (OUT / f"results-{args.profile}.json").write_text(json.dumps(results, indent=1))
+    print(args.out.read_text())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
