@@ -71,7 +71,12 @@ class Gazetteer:
             self.by_town[fold(place.name)].append(place)
             self.by_state[(place.country, fold(place.state))].append(place)
             self.by_county[(place.country, fold(place.state), county_key(place.county))].append(place)
-        for country, state, key in self.by_county:
+        # country -> state -> [(county key, its places)]: a county is looked up among its state's, not the world's.
+        self.counties_by_region: dict[str, dict[str, list[tuple[str, list[Place]]]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+        for (country, state, key), towns in self.by_county.items():
+            self.counties_by_region[country][state].append((key, towns))
             if key:
                 self.counties_by_key[key].append((country, state))
 
@@ -87,9 +92,8 @@ class Gazetteer:
     def find_county(self, county: str, country: str, state: str = "") -> Place | None:
         """The most populous place in the county: a point a reader recognises, inside the county."""
         key = county_key(county)
-        in_country = [
-            (k, ps) for (c, s, k), ps in self.by_county.items() if c == country and (not state or s == fold(state))
-        ]
+        regions = [fold(state)] if state else list(self.counties_by_region.get(country, {}))
+        in_country = [kp for s in regions for kp in self.counties_by_region.get(country, {}).get(s, [])]
         candidates = [p for k, ps in in_country if k == key for p in ps]
         if not candidates:
             # Counties split since (Northamptonshire is now West and North Northamptonshire).

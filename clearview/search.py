@@ -5,14 +5,16 @@ Pure functions over a list of agencies, so the live site and the static site ans
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
 
 import pycountry
 import zipcodes
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from clearview.cache import once_per_database
 from clearview.gazetteer import Gazetteer, county_key, name_keys
@@ -98,9 +100,39 @@ def tokens(text: str) -> list[str]:
     return re.findall(r"[\w']+", text)
 
 
+CELL_DEGREES = 1.0
+
+
+class Neighbours:
+    """Locally placed agencies in one-degree cells, so a place only measures the distance to agencies near it."""
+
+    def __init__(self, agencies: list[dict]) -> None:
+        self.cells: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for position, agency in enumerate(agencies):
+            if agency["location_precision"] in LOCAL_PRECISIONS and agency["latitude"] is not None:
+                self.cells[self.cell(agency["latitude"], agency["longitude"])].append(position)
+
+    @staticmethod
+    def cell(latitude: float, longitude: float) -> tuple[int, int]:
+        return math.floor(latitude / CELL_DEGREES), math.floor(longitude / CELL_DEGREES)
+
+    def near(self, latitude: float, longitude: float) -> list[int]:
+        """Every local agency within NEARBY_KM, and some further away (a superset)."""
+        row, column = self.cell(latitude, longitude)
+        rows = math.ceil(NEARBY_KM / 111 / CELL_DEGREES) + 1
+        shrink = max(math.cos(math.radians(min(abs(latitude) + rows, 89.9))), 0.01)
+        columns = min(math.ceil(NEARBY_KM / (111 * shrink) / CELL_DEGREES) + 1, 180)
+        found = []
+        for r in range(row - rows, row + rows + 1):
+            for c in range(column - columns, column + columns + 1):
+                found += self.cells.get((r, (c + 180) % 360 - 180), [])
+        return found
+
+
 @dataclass
 class AgencyIndex:
-    """Agencies with their names folded once, so each search only compares."""
+    """Agencies with their names folded once and grouped by state and by map cell, so each search only compares
+    what could match."""
 
     agencies: list[dict]
 
@@ -110,6 +142,45 @@ class AgencyIndex:
             aliases = [fold(a) for a in (agency["aliases"] or "").split(";") if a.strip()]
             words = tokens(fold(agency["name"])) + [w for a in aliases if len(a) > 4 for w in tokens(a)]
             self.names.append((agency, words, set(aliases)))
+        self.postings: dict[str, list[int]] = defaultdict(list)  # word -> agencies with it, aliases too
+        for i, (_, words, aliases) in enumerate(self.names):
+            for word in {*words, *aliases}:
+                self.postings[word].append(i)
+        self.vocabulary = sorted(self.postings)
+        self.neighbours = Neighbours(self.agencies)
+        self.by_state: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self.by_country: dict[str, list[int]] = defaultdict(list)
+        for i, agency in enumerate(self.agencies):
+            self.by_state[(agency["country"], fold(agency["state_province"] or ""))].append(i)
+            self.by_country[agency["country"]].append(i)
+
+    def shortlist(self, wanted: list[str], text: str) -> list[int]:
+        """The agencies match_names could find, in index order. A mean of word scores reaches NAME_THRESHOLD only
+        if one typed word scores that much against one of the agency's words, so only those are scored."""
+        found = set(self.postings.get(text, []))  # an exact alias
+        for typed in wanted:
+            if len(typed) >= 3:  # a prefix scores 100
+                i = bisect.bisect_left(self.vocabulary, typed)
+                while i < len(self.vocabulary) and self.vocabulary[i].startswith(typed):
+                    found.update(self.postings[self.vocabulary[i]])
+                    i += 1
+            for word, _, _ in process.extract_iter(
+                typed, self.vocabulary, scorer=fuzz.ratio, score_cutoff=NAME_THRESHOLD
+            ):
+                found.update(self.postings[word])
+        return sorted(found)
+
+    def candidates(self, place: Place) -> list[dict]:
+        """The agencies place_result could list for place, in index order: from the place's country, those in its
+        state or with none (here, covers) and, from anywhere, local agencies within NEARBY_KM (nearby)."""
+        if place.kind in ("country", "state"):
+            found = set(self.by_country.get(place.country, []))
+        else:
+            found = set(self.by_state.get((place.country, fold(place.state)), []))
+            found |= set(self.by_state.get((place.country, ""), []))
+        if place.latitude is not None:
+            found |= set(self.neighbours.near(place.latitude, place.longitude))
+        return [self.agencies[i] for i in sorted(found)]
 
 
 async def agency_index(database) -> AgencyIndex:
@@ -126,7 +197,7 @@ def search(index: AgencyIndex, query: str, places: Gazetteer) -> Results:
     if not text:
         return Results(query, [], [])
     names = match_names(index, text)
-    results = [place_result(index.agencies, p) for p in find_places(text, places)]
+    results = [place_result(index.candidates(p), p) for p in find_places(text, places)]
     if names:  # a town that shares a word with an agency name ("Police", Poland) only shows if it lists something
         results = [r for r in results if r.here or r.nearby or r.covers]
     return Results(query, names, results)
@@ -149,7 +220,7 @@ def match_names(index: AgencyIndex, text: str) -> list[Found]:
     only_generic = not distinctive  # "sheriff's office": then the generic words are what is looked for
     wanted = typed if only_generic else distinctive
     found = []
-    for agency, words, aliases in index.names:
+    for agency, words, aliases in map(index.names.__getitem__, index.shortlist(wanted, text)):
         if text in aliases:
             found.append(Found(agency, "name", 101.0))
             continue

@@ -9,9 +9,6 @@ name, so the browser picks among them as the live site does.
 
 from __future__ import annotations
 
-import math
-from collections import defaultdict
-
 import pycountry
 import zipcodes
 
@@ -19,64 +16,19 @@ from clearview import search
 from clearview.gazetteer import Gazetteer, name_keys
 from clearview.normalise import fold
 
-CELL_DEGREES = 1.0
-
-
-class Neighbours:
-    """Locally placed agencies in one-degree cells, so a place only measures the distance to agencies near it."""
-
-    def __init__(self, agencies: list[dict]) -> None:
-        self.cells: dict[tuple[int, int], list[int]] = defaultdict(list)
-        for position, agency in enumerate(agencies):
-            if agency["location_precision"] in search.LOCAL_PRECISIONS and agency["latitude"] is not None:
-                self.cells[self.cell(agency["latitude"], agency["longitude"])].append(position)
-
-    @staticmethod
-    def cell(latitude: float, longitude: float) -> tuple[int, int]:
-        return math.floor(latitude / CELL_DEGREES), math.floor(longitude / CELL_DEGREES)
-
-    def near(self, latitude: float, longitude: float) -> list[int]:
-        """Every local agency within NEARBY_KM, and some further away (a superset)."""
-        row, column = self.cell(latitude, longitude)
-        rows = math.ceil(search.NEARBY_KM / 111 / CELL_DEGREES) + 1
-        shrink = max(math.cos(math.radians(min(abs(latitude) + rows, 89.9))), 0.01)
-        columns = min(math.ceil(search.NEARBY_KM / (111 * shrink) / CELL_DEGREES) + 1, 180)
-        found = []
-        for r in range(row - rows, row + rows + 1):
-            for c in range(column - columns, column + columns + 1):
-                found += self.cells.get((r, (c + 180) % 360 - 180), [])
-        return found
-
 
 class PlaceResults:
     """clearview.search.place_result for many places, each against only the agencies that could appear in it."""
 
-    def __init__(self, agencies: list[dict]) -> None:
-        self.agencies = agencies
-        self.position = {agency["agency_id"]: i for i, agency in enumerate(agencies)}
-        self.neighbours = Neighbours(agencies)
-        self.by_state: dict[tuple[str, str], list[int]] = defaultdict(list)
-        self.by_country: dict[str, list[int]] = defaultdict(list)
-        for i, agency in enumerate(agencies):
-            self.by_state[(agency["country"], fold(agency["state_province"] or ""))].append(i)
-            self.by_country[agency["country"]].append(i)
+    def __init__(self, index: search.AgencyIndex) -> None:
+        self.index = index
+        self.agencies = index.agencies
+        self.position = {agency["agency_id"]: i for i, agency in enumerate(self.agencies)}
         self.regions: list[dict] = []
         self.region_numbers: dict[tuple[str, str], int] = {}
 
-    def candidates(self, place: search.Place) -> list[int]:
-        # place_result lists, from the place's country, agencies in its state or with none (here, covers) and,
-        # from anywhere, local agencies within NEARBY_KM (nearby).
-        if place.kind in ("country", "state"):
-            found = set(self.by_country.get(place.country, []))
-        else:
-            found = set(self.by_state.get((place.country, fold(place.state)), []))
-            found |= set(self.by_state.get((place.country, ""), []))
-        if place.latitude is not None:
-            found |= set(self.neighbours.near(place.latitude, place.longitude))
-        return sorted(found)
-
     def entry(self, place: search.Place, population: int = 0) -> dict:
-        result = search.place_result([self.agencies[i] for i in self.candidates(place)], place)
+        result = search.place_result(self.index.candidates(place), place)
         entry = {
             "label": place.label,
             "kind": place.kind,
@@ -96,7 +48,7 @@ class PlaceResults:
             self.region_numbers[key] = len(self.regions)
             covers = [
                 i
-                for i in self.by_country.get(country, [])
+                for i in self.index.by_country.get(country, [])
                 if self.agencies[i]["agency_type"] in search.WIDE_TYPES
                 and fold(self.agencies[i]["state_province"] or "") in ("", key[1])
             ]
@@ -111,7 +63,7 @@ def listed(entry: dict) -> bool:
 def browser_index(agencies: list[dict], places: Gazetteer, cards: list[str]) -> dict:
     """Everything static-search.js needs; cards[i] is agency i's result card, rendered by _agency_card.html."""
     index = search.AgencyIndex(agencies)
-    results = PlaceResults(agencies)
+    results = PlaceResults(index)
     countries = {c["country"] for c in agencies}
     return {
         "constants": {
@@ -152,7 +104,7 @@ def town_entries(places: Gazetteer, results: PlaceResults) -> dict[str, list[dic
         keys = name_keys(town.name)
         if any((town.country, s, k) in named_cities for s in (fold(town.state), "") for k in keys) or any(
             search.distance_km(town.latitude, town.longitude, a["latitude"], a["longitude"]) <= search.NEARBY_KM
-            for a in map(results.agencies.__getitem__, results.neighbours.near(town.latitude, town.longitude))
+            for a in map(results.agencies.__getitem__, results.index.neighbours.near(town.latitude, town.longitude))
         ):
             wanted.add(fold(town.name))
     entries = {}
@@ -167,7 +119,8 @@ def county_entries(places: Gazetteer, results: PlaceResults) -> dict[str, list[d
     entries = {}
     for key, where in sorted(places.counties_by_key.items()):
         if not any(
-            results.by_state.get((country, state)) or results.by_state.get((country, "")) for country, state in where
+            results.index.by_state.get((country, state)) or results.index.by_state.get((country, ""))
+            for country, state in where
         ):
             continue
         group = []
@@ -181,11 +134,11 @@ def county_entries(places: Gazetteer, results: PlaceResults) -> dict[str, list[d
 
 
 def zip_entries(results: PlaceResults) -> dict[str, dict]:
-    if not results.by_country.get("US"):
+    if not results.index.by_country.get("US"):
         return {}
     entries = {}
     for z in zipcodes.list_all():
-        if z.get("lat") in (None, "") or not results.neighbours.near(float(z["lat"]), float(z["long"])):
+        if z.get("lat") in (None, "") or not results.index.neighbours.near(float(z["lat"]), float(z["long"])):
             continue
         entry = results.entry(search.zip_place(z))
         if listed(entry):

@@ -7,16 +7,23 @@ from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 
 from clearview.browse import FACETS, FACETS_BY_SLUG, facet_values
+from clearview.cache import once_per_database
 from clearview.search import Found, agency_index
 
 
+async def grouped(database) -> list:
+    agencies = (await agency_index(database)).agencies
+    return [(facet, facet_values(facet, agencies)) for facet in FACETS]
+
+
 async def browse_page(datasette, request):
-    agencies = (await agency_index(datasette.get_database("clearview"))).agencies
+    facets = await once_per_database(datasette.get_database("clearview"), "browse", grouped)
     facet_slug, value_slug = request.url_vars.get("facet"), request.url_vars.get("value")
-    context: dict = {"facets": [(facet, facet_values(facet, agencies)) for facet in FACETS]}
+    context: dict = {"facets": facets}
     if facet_slug:
         facet = FACETS_BY_SLUG.get(facet_slug)
-        value = next((v for v in facet_values(facet, agencies) if v.slug == value_slug), None) if facet else None
+        values = dict(facets).get(facet, [])
+        value = next((v for v in values if v.slug == value_slug), None)
         if value is None:
             raise NotFound("No such facet value")
         context.update(facet=facet, value=value, found=[Found(agency, "name") for agency in value.agencies])

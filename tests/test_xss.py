@@ -80,26 +80,33 @@ def add_hostile_agency(data: Path) -> None:
     )
 
 
-@pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("xss")
+def hostile_database(folder: Path) -> Path:
     data = synthetic_data(folder / "data")
     add_hostile_agency(data)
-    db = folder / "clearview.db"
-    build_db.build(data, db)
-    with serve(db) as url:
+    build_db.build(data, folder / "clearview.db")
+    return folder / "clearview.db"
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory) -> Iterator[str]:
+    with serve(hostile_database(tmp_path_factory.mktemp("xss"))) as url:
         yield url
 
 
-@pytest.fixture
-def page(browser: Browser, hostile_site: str) -> Iterator[Page]:
-    context = offline_context(browser, hostile_site)
+def watched_page(browser: Browser, site: str) -> Iterator[Page]:
+    """A page on site; a payload that opens a dialog fails the test."""
+    context = offline_context(browser, site)
     page = context.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     yield page
     context.close()
     assert dialogs == []
+
+
+@pytest.fixture
+def page(browser: Browser, hostile_site: str) -> Iterator[Page]:
+    yield from watched_page(browser, hostile_site)
 
 
 def assert_inert(page: Page) -> None:
@@ -158,10 +165,7 @@ def test_agency_page_map_popup_shows_the_payload_as_text(page: Page):
 @pytest.fixture(scope="module")
 def hostile_static_site(tmp_path_factory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("xss-static")
-    data = synthetic_data(folder / "data")
-    add_hostile_agency(data)
-    db = folder / "clearview.db"
-    build_db.build(data, db)
+    db = hostile_database(folder)
     port = free_port()
     build_static(db, f"http://127.0.0.1:{port}/", folder / "site")
     with serve_files(folder / "site", port) as url:
@@ -170,13 +174,7 @@ def hostile_static_site(tmp_path_factory) -> Iterator[str]:
 
 @pytest.fixture
 def static_page(browser: Browser, hostile_static_site: str) -> Iterator[Page]:
-    context = offline_context(browser, hostile_static_site)
-    page = context.new_page()
-    dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    yield page
-    context.close()
-    assert dialogs == []
+    yield from watched_page(browser, hostile_static_site)
 
 
 @pytest.mark.parametrize(
