@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 from bench.generate import generate  # noqa: E402
 from clearview import gazetteer  # noqa: E402
 from clearview.app import make_datasette  # noqa: E402
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, free_port, offline_context, serve_files  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 PROFILES = {
@@ -227,14 +228,6 @@ def measure_static(n: int) -> dict:
     }
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def landing_transferred(site: Path) -> int:
     """Bytes of the landing page and everything it loads, gzipped as a host would send them (no tiles)."""
     from html.parser import HTMLParser
@@ -263,29 +256,17 @@ def map_time_to_markers(site: Path, port: int) -> float | None:
     """Milliseconds from navigation to every marker placed on /map, in headless Chromium (tiles answered empty)."""
     from playwright.sync_api import sync_playwright
 
-    server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory", str(site), str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        time.sleep(1)
-        chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-        args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium, args=args)
-            page = browser.new_page()
-            page.route("https://*.tile.openstreetmap.org/**", lambda route: route.fulfill(status=204))
-            times = []
-            for _ in range(3):
-                page.goto(f"http://127.0.0.1:{port}/map/")
-                page.locator("#reader-map[data-markers]").wait_for(timeout=120_000)
-                mark = "() => performance.getEntriesByName('clearview-markers-placed')[0].startTime"
-                times.append(page.evaluate(mark))
-            browser.close()
-        return statistics.median(times)
-    finally:
-        server.terminate()
+    with serve_files(site, port), sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = offline_context(browser, f"http://127.0.0.1:{port}").new_page()
+        times = []
+        for _ in range(3):
+            page.goto("/map/")
+            page.locator("#reader-map[data-markers]").wait_for(timeout=120_000)
+            mark = "() => performance.getEntriesByName('clearview-markers-placed')[0].startTime"
+            times.append(page.evaluate(mark))
+        browser.close()
+    return statistics.median(times)
 
 
 def versions() -> dict:

@@ -46,6 +46,7 @@ MODULE_IMPORT = re.compile(r"""(?:from|import)\s*\(?\s*["'](\.{1,2}/[^"']+)["']"
 CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+)["']?\s*\)""")
 SEEDS = [
     "/",
+    "/clearview.db",
     "/favicon.ico",
     "/search",
     "/map",
@@ -74,7 +75,7 @@ class StaticSite:
     def __init__(self, db_path: Path, site_url: str, out: Path, live_url: str | None = None) -> None:
         if not site_url.endswith("/"):
             site_url += "/"
-        self.site_url, self.live_url, self.out = site_url, live_url, out
+        self.site_url, self.live_url, self.out, self.db_path = site_url, live_url, out, db_path
         self.base = urlsplit(site_url).path or "/"
         metadata = load_metadata()
         metadata.setdefault("plugins", {}).setdefault("clearview", {})["site_url"] = site_url
@@ -84,7 +85,6 @@ class StaticSite:
         self.seen: set[str] = set()
         self.queue: deque[tuple[str, str]] = deque()
         self.written: dict[str, int] = {}
-        self.external_links: set[str] = set()
 
     # -- the crawl --------------------------------------------------------------------------------------------
 
@@ -104,6 +104,10 @@ class StaticSite:
         self.write("/.nojekyll", b"")  # GitHub Pages: serve the -/ and _ paths as they are
 
     async def fetch(self, path: str, referrer: str) -> None:
+        if path == "/clearview.db":  # the file Datasette serves, copied rather than read into memory through it
+            shutil.copy2(self.db_path, self.out / "clearview.db")
+            self.written[path] = self.db_path.stat().st_size
+            return
         response = await self.datasette.client.get(path)
         if response.status_code != 200:
             raise BrokenLink(f"{path} (linked from {referrer}) answered {response.status_code}")
@@ -142,8 +146,6 @@ class StaticSite:
         if attribute.endswith("-path"):  # a prefix scripts complete (data-agency-path="/agency/")
             return url
         if not url.startswith(self.base) or url.startswith("//"):
-            if url.startswith(("http://", "https://")):
-                self.external_links.add(url)
             return url
         site_path = "/" + url[len(self.base) :]
         target, _, fragment = site_path.partition("#")
@@ -199,7 +201,6 @@ def build_static(db_path: Path, site_url: str, out: Path, live_url: str | None =
         # A thread of its own: the caller may already run an event loop (a notebook, Playwright in the tests).
         with ThreadPoolExecutor(1) as thread:
             thread.submit(asyncio.run, run()).result()
-        shutil.copy2(db_path, staging / "clearview.db")  # the file Datasette served, byte for byte
         if out.exists():
             shutil.rmtree(out)
         staging.rename(out)

@@ -293,11 +293,9 @@ def checksum(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def previous_db(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("previous")
-    path = folder / "clearview.db"
-    build_db.build(synthetic_data(folder / "data"), path)
-    return path
+def previous_db(synthetic_db: Path) -> Path:
+    """The last good database, as each bad build finds it: conftest's synthetic build."""
+    return synthetic_db
 
 
 def test_the_battery_has_at_least_30_cases():
