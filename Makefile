@@ -1,5 +1,6 @@
 # The README's contract: `make serve` (fresh machine -> running site) and `make test`.
 SHELL := /bin/bash
+.DEFAULT_GOAL := help
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -11,11 +12,14 @@ SETTINGS = $(shell $(BIN)/python -c "import json; print(' '.join(f'--setting {k}
 DATASETTE_OPTIONS = -i clearview.db --metadata metadata.yml --template-dir templates --plugins-dir plugins --static static:static --static data:data $(SETTINGS)
 
 # Browser tests: Debian's chromium (Playwright's own browser download cannot work here) and axe-core from npm.
-CHROMIUM := /usr/bin/chromium
+CHROMIUM ?= /usr/bin/chromium
 AXE_VERSION := 4.14.1
 AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: install build check-csv serve test lint profile clean browser release loadtest static static-serve publish-static publish-generate publish bench bench-full
+.PHONY: help install build serve check test add lint profile clean browser release loadtest static static-serve publish-static publish-generate publish bench bench-full
+
+help: ## this list
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /\1\t/' | expand -t 18
 
 $(INSTALLED): requirements.txt requirements-dev.txt constraints.txt
 	@echo "==> creating $(VENV) and installing pinned requirements"
@@ -24,7 +28,7 @@ $(INSTALLED): requirements.txt requirements-dev.txt constraints.txt
 	$(BIN)/python -m pip install --progress-bar off -r requirements-dev.txt -c constraints.txt
 	touch $@
 
-install: $(INSTALLED)
+install: $(INSTALLED) ## create .venv and install the pinned requirements
 
 $(CHROMIUM):
 	@echo "==> installing Debian's chromium for the browser tests"
@@ -37,39 +41,49 @@ $(AXE): | $(INSTALLED)
 	npm install --silent --no-save --no-audit --no-fund --prefix $(VENV)/axe axe-core@$(AXE_VERSION)
 	test -f $@ && touch $@
 
-browser: $(CHROMIUM) $(AXE)
+browser: $(CHROMIUM) $(AXE) ## Debian's chromium and axe-core, for the browser tests
 
-# csvkit is the gate for well-formed CSV: every row as long as its header.
-check-csv: $(INSTALLED)
-	@echo "==> checking data/*.csv with csvclean"
-	@status=0; for file in data/*.csv; do \
-	  $(BIN)/csvclean --length-mismatch --label - "$$file" > /dev/null || status=1; \
-	done; exit $$status
+# The build reads and checks every file itself (file, line, column, value, fix), so no separate CSV gate runs first:
+# csvclean counted data rows, not file lines, and named no file on an encoding error. csvkit stays for `make profile`.
+# ALLOW_REMOVED=1 lets records of the last release go (they are refused otherwise).
+BUILD_INPUTS := $(wildcard data/*.csv data/released/*.csv) build_db.py $(wildcard clearview/*.py)
+build: $(INSTALLED) ## build clearview.db from data/ (always)
+	@echo "==> building clearview.db from data/"
+	$(BIN)/python build_db.py
 
-build: check-csv
+clearview.db: $(BUILD_INPUTS) | $(INSTALLED)
 	@echo "==> building clearview.db from data/"
 	$(BIN)/python build_db.py
 
 # A data release: records what changed since the last one (data/changes.csv, data/CHANGELOG.md). VERSION= to name it.
-release: check-csv
+release: $(INSTALLED) ## record what changed since the last release, as a new release (VERSION= to name it)
 	$(BIN)/python scripts/release.py $(if $(VERSION),--version $(VERSION))
 	$(BIN)/python build_db.py
 
-serve: build
+# Facts in the research's columns (data/README.md, "Adding facts"): FILE=facts.csv, or ARGS='--agency-name ...'.
+add: $(INSTALLED) ## add or correct sourced facts: make add FILE=facts.csv (data/README.md)
+	$(BIN)/python -m clearview.add $(FILE) $(ARGS)
+
+serve: clearview.db ## run the site on http://127.0.0.1:8001/ (builds first if data/ or the build changed)
 	@echo "==> serving on http://$(HOST):$(PORT)/"
 	$(BIN)/datasette serve $(DATASETTE_OPTIONS) -h $(HOST) -p $(PORT)
 
-test: build lint browser
+# The quick loop while editing: build, lint, and every test that needs no browser and no static or publish build.
+check: build lint ## build, lint, unit and data tests (no browser): about a minute
+	@echo "==> running the quick tests"
+	$(BIN)/python -m pytest -q -m "not slow"
+
+test: build lint browser ## the full suite, browser tests included (installs chromium if missing)
 	@echo "==> running tests"
 	CHROMIUM=$(CHROMIUM) AXE_JS=$(AXE) $(BIN)/python -m pytest -q
 
-lint: $(INSTALLED)
+lint: $(INSTALLED) ## ruff check and format
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 # 50 clients for 60 s against a server on loopback (not part of `make test`). LOAD_CLIENTS=, LOAD_SECONDS= to change.
 LOAD_PORT ?= 8002
-loadtest: build
+loadtest: clearview.db ## 50 clients for 60 s against a local server
 	@$(BIN)/datasette serve $(DATASETTE_OPTIONS) -h 127.0.0.1 -p $(LOAD_PORT) > .loadtest-server.log 2>&1 & server=$$!; \
 	trap "kill $$server" EXIT; \
 	for i in $$(seq 50); do curl -sf -o /dev/null http://127.0.0.1:$(LOAD_PORT)/ && break; sleep 0.2; done; \
@@ -79,15 +93,15 @@ loadtest: build
 # path is the base path (https://user.github.io/repo/ -> /repo/). LIVE_URL= sends SQL links to a live Datasette
 # instead of Datasette Lite.
 SITE_URL ?= http://127.0.0.1:8000/
-static: build
+static: clearview.db ## the static edition in site/ (SITE_URL=, LIVE_URL=)
 	$(BIN)/python -m clearview.static_site --site-url $(SITE_URL) $(if $(LIVE_URL),--live-url $(LIVE_URL)) --out site
 
 # A preview of site/ as a static host serves it (built for the default SITE_URL).
-static-serve: static
+static-serve: static ## preview site/ on http://127.0.0.1:8000/
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory site 8000
 
 # For a real host: SITE_URL must be where it will be public. .github/workflows/pages.yml runs this for GitHub Pages.
-publish-static:
+publish-static: ## the static edition for its public address (SITE_URL=)
 	@case "$(SITE_URL)" in http://127.0.0.1*|"") echo "error: set SITE_URL to the public address, e.g. make publish-static SITE_URL=https://user.github.io/repo/"; exit 1;; esac
 	$(MAKE) static SITE_URL=$(SITE_URL) LIVE_URL=$(LIVE_URL)
 	@echo "==> site/ is ready for $(SITE_URL): upload it as it is (headers: docs/security-headers.md)"
@@ -96,7 +110,7 @@ publish-static:
 # publish deploys it with flyctl. Every package is pinned: requirements.txt and constraints.txt go into the image.
 FLY_APP ?= clearview-usage-database
 FLY_DIR ?= build/fly
-publish-generate: build
+publish-generate: build ## the Fly deploy folder in build/fly
 	rm -rf $(FLY_DIR) && mkdir -p $(dir $(FLY_DIR))
 	$(BIN)/datasette publish fly clearview.db --app $(FLY_APP) --generate-dir $(FLY_DIR) \
 	  --metadata metadata.yml --template-dir templates --plugins-dir plugins --static static:static --static data:data \
@@ -105,21 +119,21 @@ publish-generate: build
 	rm -rf $(FLY_DIR)/clearview/__pycache__
 	@echo "==> $(FLY_DIR) holds the Dockerfile, fly.toml and files to deploy"
 
-publish: publish-generate
+publish: publish-generate ## deploy the live site to Fly
 	@command -v flyctl > /dev/null || { echo "error: flyctl is not installed: https://fly.io/docs/flyctl/install/"; exit 1; }
 	cd $(FLY_DIR) && flyctl deploy --remote-only
 
 # Benchmarks on synthetic data (bench/generate.py, in bench/out/), written to bench/RESULTS.md. bench: a few
 # minutes (1k and 10k agencies; static at 2k). bench-full: up to 1M agencies (build), 100k (live), 20k (static).
-bench: $(INSTALLED) browser
+bench: $(INSTALLED) browser ## benchmarks, a few minutes (bench/RESULTS.md)
 	CHROMIUM=$(CHROMIUM) $(BIN)/python bench/run.py --profile quick
 
-bench-full: $(INSTALLED) browser
+bench-full: $(INSTALLED) browser ## benchmarks up to 1M agencies
 	CHROMIUM=$(CHROMIUM) $(BIN)/python bench/run.py --profile full
 
 # Column statistics of every raw file (csvkit's csvstat).
-profile: $(INSTALLED)
+profile: $(INSTALLED) ## csvstat of every raw file
 	@for file in data/*.csv; do echo "==> $$file"; $(BIN)/csvstat "$$file"; done
 
-clean:
+clean: ## remove what the build and tests made
 	rm -rf clearview.db .building-* site build .pytest_cache .loadtest-server.log bench/out

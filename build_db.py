@@ -25,23 +25,27 @@ from pathlib import Path
 
 import pycountry
 import sqlite_utils
+from rapidfuzz.distance import Levenshtein
 
-from clearview import gazetteer
+from clearview import gazetteer, ids
 from clearview.normalise import (
     clean_code,
     clean_date,
     clean_text,
     fold,
     range_key,
+    slugify,
     subdivision_name,
     valid_date,
 )
 
 ROOT = Path(__file__).resolve().parent
 MAX_VALUE_LENGTH = 10_000  # characters: longer is a paste gone wrong, not a name or a quote
-FORMULA_STARTS = ("=", "+", "@")  # a spreadsheet formula pasted as a value
+FORMULA_STARTS = ("=", "+", "@", "-")  # a spreadsheet formula pasted as a value
+NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")  # -75.25 starts with "-" and is no formula
 # The csv module's own limit (131,072) would report a long value as bad CSV; the length check names it instead.
 csv.field_size_limit(sys.maxsize)
+TYPO_DISTANCE = 2  # characters: "denyed" for "denied"; a new agency's id is further from any other
 LEAKED_DATA_END = "2020-02"  # the last month the leaked Clearview data covers
 
 # Each raw file: its columns, which must be filled, and its key.
@@ -93,7 +97,7 @@ TABLES: dict[str, dict] = {
     },
     "responses": {
         "columns": ["agency_id", "source_id", "response_status", "statement", "response_date", "evidence_quote"],
-        "required": ["agency_id", "source_id", "response_status"],
+        "required": ["agency_id", "source_id", "response_status", "evidence_quote"],
         "key": ["agency_id", "source_id"],
     },
     "search_counts": {
@@ -108,7 +112,7 @@ TABLES: dict[str, dict] = {
             "period_end",
             "evidence_quote",
         ],
-        "required": ["agency_id", "source_id"],
+        "required": ["agency_id", "source_id", "evidence_quote"],
         "key": ["agency_id", "source_id"],
     },
     "published_totals": {
@@ -137,6 +141,10 @@ TABLES: dict[str, dict] = {
         "key": ["version", "table_name", "record", "change", "column_name"],
     },
 }
+REQUIRED_FIX = {
+    "evidence_quote": "copy the source's own words that state this fact: no fact is published without them",
+    "source_id": "name the source in data/sources.csv that states this fact",
+}
 # What a published total may count, besides the response statuses.
 PUBLISHED_MEASURES = {"entities", "countries", "searches"}
 PUBLISHED_SCOPES = {"US", "outside US"}
@@ -161,7 +169,10 @@ class Problem:
         return cls(file, line, "", "", message, fix)
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" + (f", column '{self.column}'" if self.column else "")
+        # Line 0 is the file as a whole (missing, or a record that is no longer in it).
+        where = (f"{self.file}:{self.line}" if self.line else self.file) + (
+            f", column '{self.column}'" if self.column else ""
+        )
         value = f" (value {self.value!r})" if self.value else ""
         return f"{where}: {self.message}{value}. Fix: {self.fix}"
 
@@ -210,17 +221,20 @@ def read(data_dir: Path) -> Tables:
             problems.append(Problem.in_file(label, 1, "file is empty", "restore the header row"))
             continue
         problems += check_header(label, header, spec["columns"])
-        rows, start = [], reader.line_num + 1
+        rows, start, last = [], reader.line_num + 1, 1
         try:
             for record in reader:
                 if any(cell.strip() for cell in record):
+                    last = start
                     if len(record) != len(header):
                         problems.append(
                             Problem.in_file(
                                 label,
                                 start,
                                 f"row has {len(record)} fields, header has {len(header)}",
-                                "quote any value that contains a comma",
+                                "quote any value that contains a comma"
+                                if len(record) > len(header)
+                                else "fill in the missing values; leave an empty one as nothing between two commas",
                             )
                         )
                     else:
@@ -233,6 +247,15 @@ def read(data_dir: Path) -> Tables:
                     start,
                     f"not valid CSV ({error})",
                     'close the quotes; write a quote inside a value as ""',
+                )
+            )
+        if text and not text.endswith(("\n", "\r")):
+            problems.append(
+                Problem.in_file(
+                    label,
+                    last,
+                    "the file ends in the middle of a line: it may have been cut short",
+                    f"if that row is complete, end the file with a newline; if not, restore it (git checkout {label})",
                 )
             )
         tables[name] = rows
@@ -297,7 +320,8 @@ def validate(tables: Tables) -> None:
         for row in rows:
             for column in spec["required"]:
                 if not row[column]:
-                    problems.append(Problem(label, row["_line"], column, "", "value is missing", "fill it in"))
+                    fix = REQUIRED_FIX.get(column, "fill it in")
+                    problems.append(Problem(label, row["_line"], column, "", "value is missing", fix))
             key = tuple(row[c] for c in spec["key"])
             if key in seen:
                 problems.append(
@@ -332,6 +356,8 @@ def validate(tables: Tables) -> None:
                         )
                     )
     problems += validate_references(tables)
+    problems += validate_ids(tables)
+    problems += validate_sources_cited(tables)
     problems += validate_agencies(tables)
     problems += validate_search_counts(tables)
     problems += validate_published_totals(tables)
@@ -372,7 +398,7 @@ def validate_values(label: str, row: Row) -> list[Problem]:
                     "shorten it: keep the passage that states the fact",
                 )
             )
-        elif value.startswith(FORMULA_STARTS):
+        elif value.startswith(FORMULA_STARTS) and not NUMBER.match(value):
             problems.append(
                 Problem(
                     label,
@@ -380,7 +406,7 @@ def validate_values(label: str, row: Row) -> list[Problem]:
                     column,
                     value[:60],
                     "value looks like a spreadsheet formula",
-                    "write the text itself, without the leading = + or @",
+                    "write the text itself, without the leading = + - or @ (a dash – may start a text)",
                 )
             )
     return problems
@@ -404,23 +430,74 @@ def validate_references(tables: Tables) -> list[Problem]:
         known = {row[TABLES[target]["key"][0]] for row in tables[target]}
         for row in tables[table]:
             if row[column] and row[column] not in known:
-                guess = difflib.get_close_matches(row[column], sorted(known), n=1)
-                fix = f"did you mean '{guess[0]}'?" if guess else f"use a value listed in data/{target}.csv"
                 problems.append(
-                    Problem(f"data/{table}.csv", row["_line"], column, row[column], f"not in data/{target}.csv", fix)
+                    Problem(
+                        f"data/{table}.csv",
+                        row["_line"],
+                        column,
+                        row[column],
+                        f"not in data/{target}.csv",
+                        reference_fix(row[column], known, target),
+                    )
                 )
     return problems
+
+
+def reference_fix(value: str, known: set[str], target: str) -> str:
+    """A suggestion only for a slip of a few characters: a new agency must not be attached to a look-alike."""
+    close = [k for k in sorted(known) if Levenshtein.distance(value, k) <= TYPO_DISTANCE]
+    add_first = f"if it is new, add it to data/{target}.csv first (or use make add: see data/README.md)"
+    if close:
+        return f"did you mean '{close[0]}'? {add_first}"
+    if target in ("agencies", "sources", "releases"):
+        return add_first
+    return f"use one of {', '.join(sorted(known))}"
+
+
+def validate_ids(tables: Tables) -> list[Problem]:
+    """Agency and source ids are URLs for good: lower-case ASCII words joined by hyphens."""
+    problems = []
+    for table, column in (("agencies", "agency_id"), ("sources", "source_id")):
+        for row in tables[table]:
+            if row[column] and not ids.SLUG.match(row[column]):
+                problems.append(
+                    Problem(
+                        f"data/{table}.csv",
+                        row["_line"],
+                        column,
+                        row[column],
+                        "not a slug (lower-case letters, digits and single hyphens)",
+                        f"write '{slugify(row[column])}'",
+                    )
+                )
+    return problems
+
+
+def validate_sources_cited(tables: Tables) -> list[Problem]:
+    cited = {row["source_id"] for name in ("responses", "search_counts", "published_totals") for row in tables[name]}
+    return [
+        Problem(
+            "data/sources.csv",
+            row["_line"],
+            "source_id",
+            row["source_id"],
+            "no fact cites this source",
+            "cite it from data/responses.csv or data/search_counts.csv, or remove the row",
+        )
+        for row in tables["sources"]
+        if row["source_id"] not in cited
+    ]
 
 
 def validate_agencies(tables: Tables) -> list[Problem]:
     problems = []
     label = "data/agencies.csv"
     with_source = {row["agency_id"] for row in tables["responses"]}
-    spellings: dict[tuple, Row] = {}
+    known = known_spellings(tables["agencies"])
     for row in tables["agencies"]:
         line = row["_line"]
-        same = spellings.setdefault(agency_spelling_key(row), row)
-        if same is not row:
+        same = next((other for other in same_agencies(row, known) if other["_line"] < line), None)
+        if same is not None:
             problems.append(
                 Problem(
                     label,
@@ -495,11 +572,36 @@ def validate_agencies(tables: Tables) -> list[Problem]:
     return problems
 
 
-def agency_spelling_key(row: Row) -> tuple[str, str, str]:
+def spelling_key(name: str) -> str:
     """Names that differ only in case, accents, punctuation, 'Saint'/'St', '&'/'and' or a plural 's'."""
-    name = re.sub(r"[^\w\s]", " ", fold(row["name"]).replace("&", " and "))
-    words = [re.sub(r"(?<=\w\w)s$", "", "st" if word == "saint" else word) for word in name.split()]
-    return row["country"], fold(row["state_province"]), " ".join(words)
+    name = re.sub(r"[^\w\s]", " ", fold(name).replace("&", " and "))
+    return " ".join(re.sub(r"(?<=\w\w)s$", "", "st" if word == "saint" else word) for word in name.split())
+
+
+def name_variants(row: Row) -> set[str]:
+    """The agency's name with and without a parenthesis: 'Toronto Police Service (TPS)' is Toronto Police Service."""
+    return {spelling_key(row["name"]), spelling_key(re.sub(r"\s*\([^)]*\)", " ", row["name"]))} - {""}
+
+
+def known_spellings(agencies: list[Row]) -> dict[tuple[str, str], list[Row]]:
+    """(country, spelling) -> the agencies it names, by name (with or without a parenthesis) or by alias."""
+    known: dict[tuple[str, str], list[Row]] = {}
+    for row in agencies:
+        aliases = {spelling_key(alias) for alias in row["aliases"].split(";")} - {""}
+        for key in name_variants(row) | aliases:
+            known.setdefault((row["country"], key), []).append(row)
+    return known
+
+
+def same_agencies(row: Row, known: dict[tuple[str, str], list[Row]]) -> list[Row]:
+    """Other agencies this row's name already names in its country, in its state or where a state is missing."""
+    state = fold(row["state_province"])
+    return [
+        other
+        for key in name_variants(row)
+        for other in known.get((row["country"], key), [])
+        if other is not row and (not state or not other["state_province"] or fold(other["state_province"]) == state)
+    ]
 
 
 @cache  # asked once per agency: a scan of pycountry's subdivisions each time cost 5 s at 100k agencies
@@ -615,6 +717,42 @@ def bucket_for(low: str, high: str, ranges: list[Row]) -> str:
     return "unknown"
 
 
+FACT_TABLES = ["agencies", "sources", "responses", "search_counts", "published_totals"]  # what a release publishes
+
+
+def compare_with_release(tables: Tables, data_dir: Path, allow_removed: bool = False) -> list[str]:
+    """Every record of the last release must still be here: an agency's id is its permanent URL, and a file cut
+    short or emptied loses records without a word. Removals pass only when the editor says so (allow_removed);
+    they are then returned, to be printed."""
+    released = data_dir / "released"
+    if not released.is_dir():
+        return []
+    version = tables["releases"][-1]["version"] if tables["releases"] else "the last release"
+    problems, removed = [], []
+    for name in FACT_TABLES:
+        path, key = released / f"{name}.csv", TABLES[name]["key"]
+        if not path.exists():
+            continue
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            before = {tuple(clean_text(row[c]) for c in key): row for row in csv.DictReader(handle)}
+        now = {tuple(row[c] for c in key) for row in tables[name]}
+        for record in sorted(before.keys() - now):
+            removed.append(f"data/{name}.csv: {' / '.join(record)} (in release {version}) is removed")
+            fix = (
+                f"restore the row (git diff data/{name}.csv shows what went); if it is meant to go, build with "
+                "ALLOW_REMOVED=1 (make build ALLOW_REMOVED=1) and record it with make release ALLOW_REMOVED=1"
+            )
+            if name == "agencies":
+                renamed = [row["agency_id"] for row in tables[name] if row["name"] == before[record]["name"]]
+                if renamed:
+                    fix = f"an agency_id is its permanent URL: keep '{record[0]}' instead of '{renamed[0]}'; " + fix
+            what = f"in release {version}, now missing"
+            problems.append(Problem(f"data/{name}.csv", 0, ", ".join(key), " / ".join(record), what, fix))
+    if problems and not allow_removed:
+        raise BuildError(problems)
+    return removed
+
+
 def geocode(tables: Tables) -> None:
     """Coordinates for every agency: the manual columns win; otherwise the offline gazetteer."""
     places = gazetteer.load()
@@ -626,6 +764,9 @@ def geocode(tables: Tables) -> None:
         found = places.locate(row["city"], row["county"], row["state_province"], row["country"])
         # A town or county the gazetteer does not know must not quietly become the state's or the capital's point.
         wanted = "city" if row["city"] else "county" if row["county"] else None
+        county_known = places.find_county(row["county"], row["country"], row["state_province"]) if row["county"] else 1
+        if row["city"] and not county_known:
+            wanted = "county"  # a county that does not exist is wrong even where the town is right
         if found is None or (wanted and found.precision != wanted):
             problems.append(
                 Problem(
@@ -849,9 +990,11 @@ def index(path: Path) -> None:
     db.analyze()
 
 
-def build(data_dir: Path, db_path: Path) -> dict[str, int]:
+def build(data_dir: Path, db_path: Path, allow_removed: bool = False) -> dict[str, int]:
     tables = clean(read(data_dir))
     validate(tables)
+    for removal in compare_with_release(tables, data_dir, allow_removed):
+        print(f"note: {removal}", file=sys.stderr)
     geocode(tables)
     summarise(tables)
     handle, temporary = tempfile.mkstemp(prefix=".building-", suffix=".sqlite", dir=db_path.parent)
@@ -870,9 +1013,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=ROOT / "data")
     parser.add_argument("--db", type=Path, default=ROOT / "clearview.db")
+    parser.add_argument(
+        "--allow-removed",
+        action="store_true",
+        default=os.environ.get("ALLOW_REMOVED") == "1",
+        help="let records of the last release go (default: refused; ALLOW_REMOVED=1 sets it)",
+    )
     args = parser.parse_args(argv)
     try:
-        counts = build(args.data, args.db)
+        counts = build(args.data, args.db, args.allow_removed)
     except BuildError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)

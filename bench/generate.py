@@ -83,7 +83,8 @@ def agency_rows(n: int, rng: random.Random, places: list[gazetteer.Place]) -> li
             row["state_province"] = ""
         if rng.random() < 0.02:
             name = typo(name, rng)
-        name = f"{name} (synthetic {number})"
+        # The number stays outside the parenthesis too: two synthetic "Tulsa Police Department"s are not one agency.
+        name = f"{name} {number} (synthetic {number})"
         if rng.random() < 0.1:
             row["aliases"] = "".join(word[0] for word in name.split() if word[0].isupper()) + f" {number}"
         rows.append(
@@ -108,7 +109,7 @@ def generate(n: int, folder: Path, seed: int = 1) -> dict[str, int]:
             "publisher": "synthetic",
             "published": "2021-08-25",
         }
-        for i in range(1, n // AGENCIES_PER_SOURCE + 2)
+        for i in range(1, (n - 1) // AGENCIES_PER_SOURCE + 2)  # each cited: the build refuses a source no fact cites
     ]
     statuses = rng.choices(list(STATUSES), weights=list(STATUSES.values()), k=n)
     responses, counts = [], []

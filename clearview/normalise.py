@@ -6,6 +6,7 @@ so the build can run it over data that has already been cleaned.
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from functools import lru_cache
@@ -87,11 +88,16 @@ def clean_date(value: str | None) -> str:
 
 
 def valid_date(text: str) -> bool:
+    """A real calendar date, possibly partial: 2021-02-31 is not one."""
     match = _DATE.match(text)
     if not match:
         return False
-    month, day = match.group(2), match.group(3)
-    return (month is None or 1 <= int(month) <= 12) and (day is None or 1 <= int(day) <= 31)
+    year, month, day = (int(part) if part else 1 for part in match.groups())
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 @lru_cache(maxsize=1 << 18)  # place and agency names are folded again and again
@@ -113,7 +119,7 @@ def subdivision_name(value: str, country: str) -> str:
             (
                 s
                 for s in pycountry.subdivisions.get(country_code=country) or []
-                if s.name.casefold() == value.casefold()
+                if fold(s.name) == fold(value)  # 'Gujarat' is pycountry's 'Gujarāt'
             ),
             None,
         )

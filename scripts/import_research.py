@@ -15,78 +15,17 @@ Usage: python scripts/import_research.py [RESEARCH_DIR] [DATA_DIR]
 from __future__ import annotations
 
 import csv
-import hashlib
 import re
 import sys
 from collections import defaultdict
 from pathlib import Path
-from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from clearview.ids import AGENCY_TYPES, COUNTRIES, country_code, county_name, host, source_id, split_name  # noqa: E402
 from clearview.normalise import clean_text, range_key, slugify, subdivision_name  # noqa: E402
 
 RESEARCH_FILES = ["us_reported.csv", "intl_reported.csv", "us_seed_supplement.csv"]
-
-COUNTRIES = {
-    "US": "US",
-    "Canada": "CA",
-    "Australia": "AU",
-    "United Kingdom": "GB",
-    "Sweden": "SE",
-    "Italy": "IT",
-    "Finland": "FI",
-    "Belgium": "BE",
-    "International (HQ France)": "FR",
-    "Netherlands": "NL",
-    "Brazil": "BR",
-    "Saudi Arabia": "SA",
-    "France": "FR",
-    "Denmark": "DK",
-    "New Zealand": "NZ",
-    "Switzerland": "CH",
-    "United Arab Emirates": "AE",
-}
-
-AGENCY_TYPES = {
-    "police": "police_department",
-    "sheriff": "sheriffs_office",
-    "state_police": "state_provincial_police",
-    "police (state)": "state_provincial_police",
-    "police (provincial)": "state_provincial_police",
-    "police (cantonal)": "state_provincial_police",
-    "police (federal)": "federal_national_agency",
-    "police (national)": "federal_national_agency",
-    "law enforcement (national)": "federal_national_agency",
-    "federal": "federal_national_agency",
-    "military": "federal_national_agency",
-    "district_attorney": "prosecutor",
-    "prosecutor": "prosecutor",
-    "university_police": "university_college",
-    "state_agency": "government_department",
-    "interior ministry": "government_department",
-    "government research center": "government_department",
-    "military / federal department": "government_department",
-    "military / government department": "government_department",
-    "international police organization": "international_organisation",
-    "police (railway)": "other",
-    "transit_agency": "other",
-    "fusion_center": "other",
-    "sovereign wealth fund": "other",
-    "unknown": "other",
-}
-
-# Parenthesised parts that are part of the name, not an alias.
-NAME_PARENTHESES = {
-    "Kansas City (Missouri) Police Department",
-    "Richmond County (Staten Island) District Attorney's Office",
-    "Kenosha (agency not specified in source)",
-    "Milwaukee (agency not specified in source)",
-    "Ministry of Defence (UK)",
-    "Ministry of the Interior (France)",
-    "Ohio Bureau of Criminal Investigation (Ohio Attorney General's Office)",
-    "Danish National Police (Rigspolitiet) - National Cyber Crime Centre (NC3)",
-}
 
 # Short names the sources themselves use for an agency; kept only if one of the agency's own
 # evidence quotes or source addresses contains it (checked below), so no alias is ours alone.
@@ -197,28 +136,6 @@ def read_research(folder: Path) -> list[dict]:
     return rows
 
 
-def split_name(raw: str) -> tuple[str, list[str]]:
-    """'New York City Police Department (NYPD)' -> name and ['NYPD']."""
-    if raw in NAME_PARENTHESES or "(" not in raw:
-        return raw, []
-    name, _, rest = raw.partition(" (")
-    inside = rest.rstrip(")")
-    return name, [part.strip() for part in inside.replace(" / ", ", ").split(",") if part.strip()]
-
-
-def source_id(url: str) -> str:
-    if url.startswith("seed:"):
-        return "archive-" + url.removeprefix("seed:").split("_")[0]
-    host = urlparse(url).netloc.removeprefix("www.")
-    return f"{slugify(host)}-{hashlib.sha1(url.encode()).hexdigest()[:6]}"
-
-
-def county_name(raw: str, country: str) -> str:
-    if raw and country == "US" and not raw.endswith("County"):
-        return raw + " County"
-    return raw
-
-
 def build(rows: list[dict]) -> dict[str, list[dict]]:
     agencies: dict[str, dict] = {}
     evidence: dict[str, str] = defaultdict(str)
@@ -227,7 +144,7 @@ def build(rows: list[dict]) -> dict[str, list[dict]]:
     for row in rows:
         name, aliases = split_name(row["agency_name"])
         agency_id = slugify(name)
-        country = COUNTRIES[row["country"]]
+        country = COUNTRIES.get(row["country"]) or country_code(row["country"])
         place = {
             "city": row["city"],
             "county": county_name(row["county"], country),
@@ -270,7 +187,7 @@ def build(rows: list[dict]) -> dict[str, list[dict]]:
                 "url": url,
                 "document": row["source_url"].removeprefix("seed:") if archived else "",
                 "title": seed.get("title", row["source_title"]),
-                "publisher": seed.get("publisher", urlparse(url).netloc.removeprefix("www.")),
+                "publisher": seed.get("publisher", host(url)),
                 "published": row["source_date"],
             },
         )
@@ -347,7 +264,7 @@ def published_totals(path: Path, sources: list[dict]) -> list[dict]:
                         "url": url,
                         "document": row["source_url"].removeprefix("seed:") if not url else "",
                         "title": row["source_title"],
-                        "publisher": urlparse(url).netloc.removeprefix("www.") if url else "",
+                        "publisher": host(url) if url else "",
                         "published": row["source_date"],
                     }
                 )

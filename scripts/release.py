@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime
+import os
 import shutil
 import sys
 import tempfile
@@ -23,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import build_db  # noqa: E402
 
-FACT_TABLES = ["agencies", "sources", "responses", "search_counts", "published_totals"]
+FACT_TABLES = build_db.FACT_TABLES
 RELEASE_COLUMNS = ["version", "released", "added", "removed", "changed"]
 LISTED_PER_RELEASE = 100  # a first release adds every record: the changelog lists the first ones
 CHANGE_COLUMNS = ["version", "table_name", "record", "change", "column_name", "old_value", "new_value"]
@@ -116,9 +117,9 @@ def changelog(releases: list[dict], changes: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def release(data: Path, version: str | None = None, date: str | None = None) -> dict:
+def release(data: Path, version: str | None = None, date: str | None = None, allow_removed: bool = False) -> dict:
     with tempfile.TemporaryDirectory() as folder:
-        build_db.build(data, Path(folder) / "check.db")  # raises BuildError: nothing is released
+        build_db.build(data, Path(folder) / "check.db", allow_removed)  # raises BuildError: nothing is released
     releases = read_rows(data / "releases.csv")
     date = date or datetime.date.today().isoformat()
     version = version or next_version(releases, date)
@@ -144,9 +145,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=build_db.ROOT / "data")
     parser.add_argument("--version")
     parser.add_argument("--date", help="the release date, YYYY-MM-DD (default today)")
+    parser.add_argument("--allow-removed", action="store_true", default=os.environ.get("ALLOW_REMOVED") == "1")
     args = parser.parse_args(argv)
     try:
-        made = release(args.data, args.version, args.date)
+        made = release(args.data, args.version, args.date, args.allow_removed)
     except build_db.BuildError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)

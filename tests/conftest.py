@@ -13,7 +13,6 @@ import build_db
 from clearview.app import make_datasette  # noqa: F401  (tests import it from here)
 
 ROOT = Path(__file__).resolve().parent.parent
-RESEARCH = ROOT.parent / "shared" / "research"
 VOCABULARIES = ("agency_types.csv", "response_statuses.csv", "search_ranges.csv")
 
 
@@ -188,14 +187,14 @@ def real_site(real_db) -> Datasette:
     return make_datasette(real_db)
 
 
-@pytest.fixture(scope="session")
-def research_rows() -> list[dict]:
-    assert RESEARCH.is_dir(), f"{RESEARCH} is missing: the tests check data/ against ../shared/research"
-    rows = []
-    for path in sorted(RESEARCH.glob("*_reported.csv")) + [RESEARCH / "us_seed_supplement.csv"]:
-        with open(path, encoding="utf-8", newline="") as handle:
-            rows += [row | {"_file": path.name} for row in csv.DictReader(handle)]
-    return rows
+# What `make check` leaves out (-m "not slow"): Chromium, and the static and publish builds. `make test` runs all.
+SLOW_MODULES = {"test_browser", "test_static", "test_xss", "test_publish"}
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        if item.module.__name__.rpartition(".")[2] in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="module")

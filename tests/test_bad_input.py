@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +54,19 @@ def encode(name: str, encoding: str, change: Callable[[str], str] = lambda t: t)
 
 def header_only(name: str) -> Callable[[Path], None]:
     return edit_text(name, lambda text: text.splitlines()[0] + "\n")
+
+
+def after_release(*edits: Callable[[Path], None]) -> Callable[[Path], None]:
+    """The edits, made after the data was released (its files copied to released/, as `make release` does)."""
+
+    def edit(folder: Path) -> None:
+        (folder / "released").mkdir()
+        for name in FACT_FILES:
+            shutil.copy(folder / f"{name}.csv", folder / "released" / f"{name}.csv")
+        for one in edits:
+            one(folder)
+
+    return edit
 
 
 def every_file(change: Callable[[str], str]) -> Callable[[Path], None]:
@@ -154,7 +168,7 @@ CASES = [
     Case(
         "missing-file",
         lambda folder: (folder / "responses.csv").unlink(),
-        ("data/responses.csv", 0, "", "file is missing"),
+        ("data/responses.csv", 0, "", "file is missing"),  # line 0: the file as a whole
     ),
     Case(
         "latin-1",
@@ -174,7 +188,7 @@ CASES = [
     Case(
         "too-few-fields",
         append("sources", "synthetic-source-3,https://example.org/3"),
-        ("data/sources.csv", 4, "", "row has 2 fields"),
+        ("data/sources.csv", 4, "", "fill in the missing values"),
     ),
     Case(
         "duplicate-id",
@@ -274,6 +288,77 @@ CASES = [
         append("agencies", "synthetic-lonely,Synthetic Lonely Agency,,other,,,,AU,,,"),
         ("data/agencies.csv", 5, "agency_id", "agency has no source"),
     ),
+    # The editors' safety gaps (issue 12): each refused with a message that says what to do.
+    Case(
+        "evidence-empty",
+        replace("responses", "Synthetic statement.,,synthetic", "Synthetic statement.,,"),
+        ("data/responses.csv", 3, "evidence_quote", "copy the source's own words"),
+    ),
+    Case(
+        "count-evidence-empty",
+        replace("search_counts", "2020-02,x\n", "2020-02,\n"),
+        ("data/search_counts.csv", 2, "evidence_quote", "value is missing"),
+    ),
+    Case(
+        "new-agency-id-is-not-matched-to-a-look-alike",
+        append("responses", "synthetic-kapuskasing-police,synthetic-source-1,denied,,,synthetic"),
+        ("data/responses.csv", 6, "agency_id", "add it to data/agencies.csv first"),
+    ),
+    Case(
+        "agency-id-not-a-slug",
+        every_file(lambda text: text.replace("synthetic-federal-agency", "Synthetic Federal_Agency")),
+        ("data/agencies.csv", 3, "agency_id", "write 'synthetic-federal-agency'"),
+    ),
+    Case(
+        "unknown-county-with-a-known-town",
+        replace("agencies", ",Timmins,,ON,", ",Timmins,Xyzzy County,ON,"),
+        ("data/agencies.csv", 2, "county", "no place of that name"),
+    ),
+    Case(
+        "source-no-fact-cites",
+        append("sources", "synthetic-source-3,https://example.org/3,,,,"),
+        ("data/sources.csv", 4, "source_id", "no fact cites this source"),
+    ),
+    Case(
+        "formula-with-a-leading-dash",
+        replace("responses", "Synthetic statement.", "-2+3+cmd|' /C calc'!A0"),
+        ("data/responses.csv", 3, "statement", "spreadsheet formula"),
+    ),
+    Case(
+        "impossible-date",
+        replace("sources", "2021-08-25", "2021-02-31"),
+        ("data/sources.csv", 2, "published", "not a date"),
+    ),
+    Case(
+        "same-agency-with-an-abbreviation",
+        lambda folder: (
+            append(
+                "agencies", "synthetic-timmins-tps,Synthetic Timmins Police (TPS),,police_department,Timmins,,ON,CA,,,"
+            )(folder),
+            append("responses", "synthetic-timmins-tps,synthetic-source-1,unknown,,,synthetic")(folder),
+        ),
+        ("data/agencies.csv", 5, "name", "looks like the agency on line 2"),
+    ),
+    Case(
+        "file-cut-mid-row",
+        edit_text("responses", lambda text: text[: -len("synthetic\n")]),
+        ("data/responses.csv", 5, "", "ends in the middle of a line"),
+    ),
+    Case(
+        "rows-cut-since-the-release",
+        after_release(edit_text("search_counts", lambda text: "".join(text.splitlines(keepends=True)[:2]))),
+        ("data/search_counts.csv", 0, "agency_id, source_id", "now missing"),
+    ),
+    Case(
+        "file-emptied-since-the-release",
+        after_release(header_only("search_counts")),
+        ("data/search_counts.csv", 0, "agency_id, source_id", "now missing"),
+    ),
+    Case(
+        "agency-id-changed-since-the-release",
+        after_release(every_file(lambda text: text.replace("synthetic-federal-agency", "synthetic-federal-agency-2"))),
+        ("data/agencies.csv", 0, "agency_id", "keep 'synthetic-federal-agency'"),
+    ),
     Case(
         "count-not-a-number",
         replace("search_counts", ",121,", ",121+,"),
@@ -324,7 +409,8 @@ def test_bad_input(case: Case, previous_db: Path, tmp_path: Path, capsys):
         assert status == 1
         assert checksum(db) == before, "a failed build changed the database"
         assert not list(tmp_path.glob(".building-*")), "a failed build left its temporary file"
-        at_line = [p for p in err.splitlines() if p.startswith(f"{file}:{line}:") or p.startswith(f"{file}:{line},")]
+        where = f"{file}:{line}" if line else file
+        at_line = [p for p in err.splitlines() if p.startswith((f"{where}:", f"{where},"))]
         assert at_line, f"no problem reported at {file}:{line}:\n{err}"
         problem = next((p for p in at_line if words in p), at_line[0])
         if column:
@@ -333,6 +419,7 @@ def test_bad_input(case: Case, previous_db: Path, tmp_path: Path, capsys):
         assert "was not changed" in err
 
 
+@pytest.mark.slow
 def test_a_100000_row_file_builds_with_every_row(tmp_path):
     data = synthetic_data(tmp_path / "data")
     agency = "synthetic-bulk-{n},Synthetic Bulk Agency {n} (test data),,other,,,,US,{lat},{lon},synthetic point\n"
@@ -368,3 +455,19 @@ def test_the_build_command_exits_non_zero_and_keeps_the_database(previous_db, tm
     assert run.returncode == 1
     assert "data/sources.csv:2, column 'published': not a date" in run.stderr
     assert checksum(db) == before
+
+
+def test_a_new_agency_id_is_never_offered_a_look_alike(tmp_path, capsys):
+    data = synthetic_data(tmp_path / "data")
+    append("responses", "synthetic-timmins-police-north,synthetic-source-1,denied,,,synthetic")(data)
+    assert build_db.main(["--data", str(data), "--db", str(tmp_path / "x.db")]) == 1
+    err = capsys.readouterr().err
+    assert "add it to data/agencies.csv first" in err and "did you mean" not in err
+
+
+def test_a_removal_the_editor_allows_builds_and_is_listed(tmp_path, capsys):
+    data = synthetic_data(tmp_path / "data")
+    after_release(header_only("search_counts"))(data)
+    assert build_db.main(["--data", str(data), "--db", str(tmp_path / "x.db"), "--allow-removed"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("note: data/search_counts.csv:") == 3 and "is removed" in err

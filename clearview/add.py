@@ -1,0 +1,289 @@
+"""`make add`: sourced facts in the research's shape become rows of data/, checked by a full build.
+
+    python -m clearview.add FACTS.csv            (what `make add FILE=FACTS.csv` runs)
+    python -m clearview.add --agency-name "..." --country US --source-url https://... --evidence-quote "..."
+
+One row per agency and source, with the columns of COLUMNS (a spreadsheet's CSV export will do). Each row:
+- finds its agency by name, parenthesised alias or alias in the same country and state; more than one match, or
+  a near match only, is refused with the candidates (write `agency_id` to choose one, or to name a new agency);
+- finds its source by URL, or adds it under the id data/README.md documents (clearview/ids.py);
+- adds the response, and the count if the row gives one; a row for an agency and source already in data/ is a
+  correction: the values it gives replace the old ones, and the change is printed.
+Then the whole data set is built. If anything is wrong the files are put back as they were, so nothing is half
+added, and the problems are printed with their fixes. On success it prints each agency page's address.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+import build_db
+from clearview import ids
+from clearview.normalise import clean_code, clean_date, clean_text, fold, subdivision_name
+
+# The research's columns (../shared/research/README.md), then what an editor may add to say more.
+COLUMNS = {
+    "agency_name": "the agency's name as the source gives it; an abbreviation or native name in parentheses",
+    "agency_type": "police, sheriff, federal, ... (clearview/ids.py AGENCY_TYPES) or a key of agency_types.csv",
+    "city": "the town the agency sits in",
+    "county": "its county ('Polk' or 'Polk County')",
+    "state": "state or province: name or code",
+    "country": "country: name or ISO code",
+    "search_range_label": "a BuzzFeed bucket, only where the source states it ('11-50')",
+    "searches_reported_text": "the count in the source's own words, and nothing else",
+    "response_category": "what the source says the agency answered (a key of response_statuses.csv)",
+    "response_quote": "the agency's own words, where the source quotes them",
+    "source_url": "the source's address (or seed:FILE for an archived document)",
+    "source_title": "the source's title",
+    "source_date": "its date: YYYY-MM-DD, YYYY-MM or YYYY",
+    "evidence_quote": "the source's words that state the response (and the count, unless count_evidence_quote)",
+    # Optional, beyond the research's columns.
+    "agency_id": "to choose among candidates, or to give a new agency its id",
+    "source_publisher": "the publisher, when it is not the web site's name",
+    "count_evidence_quote": "the source's words that state the count, when they are not evidence_quote",
+    "searches_min": "the lowest number the wording supports ('more than 3,400' -> 3401)",
+    "searches_max": "the highest number the wording supports ('up to 500' -> 500)",
+    "period_start": "the first month or year the count covers, where the source says",
+    "period_end": "the last month or year the count covers, where the source says",
+}
+REQUIRED = ("source_url", "evidence_quote")
+NEAR = 90  # rapidfuzz ratio: 'Seattle Police Dept' near 'Seattle Police Department'; North Miami is not Miami
+
+
+class Refused(Exception):
+    """A row that cannot be applied as it stands; the message says why and what to write."""
+
+
+@dataclass
+class Outcome:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)
+
+
+def read_facts(path: Path) -> list[dict[str, str]]:
+    text = build_db.decode(path.read_bytes())
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    unknown = [c for c in reader.fieldnames or [] if clean_text(c) not in COLUMNS]
+    if unknown:
+        raise Refused(f"{path}: unknown column(s) {', '.join(unknown)}; the columns are {', '.join(COLUMNS)}")
+    rows = []
+    for line, row in enumerate(reader, start=2):
+        cleaned = {clean_text(k): clean_text(v) for k, v in row.items() if k is not None}
+        if any(cleaned.values()):
+            rows.append({c: cleaned.get(c, "") for c in COLUMNS} | {"_where": f"{path.name}:{line}"})
+    return rows
+
+
+def read_data(data: Path) -> dict[str, list[dict[str, str]]]:
+    tables = {}
+    for name in build_db.FACT_TABLES:
+        with open(data / f"{name}.csv", encoding="utf-8-sig", newline="") as handle:
+            tables[name] = list(csv.DictReader(handle))
+    return tables
+
+
+def write_data(data: Path, tables: dict[str, list[dict[str, str]]]) -> None:
+    for name, rows in tables.items():
+        with open(data / f"{name}.csv", "w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=build_db.TABLES[name]["columns"], lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+
+
+def find_agency(fact: dict[str, str], agencies: list[dict[str, str]]) -> dict[str, str] | None:
+    """The one agency the fact names, None for a new one; Refused when it could be more than one."""
+    if fact["agency_id"]:
+        return next((a for a in agencies if a["agency_id"] == fact["agency_id"]), None)
+    name, aliases = ids.split_name(fact["agency_name"])
+    country = ids.country_code(fact["country"])
+    wanted = {"name": name, "country": country, "state_province": subdivision_name(fact["state"], country)}
+    known = build_db.known_spellings(agencies)
+    matches = {a["agency_id"]: a for a in build_db.same_agencies(wanted | {"_line": 0}, known)}
+    for alias in aliases:
+        matches |= {a["agency_id"]: a for a in build_db.same_agencies(wanted | {"name": alias, "_line": 0}, known)}
+    if len(matches) == 1:
+        return next(iter(matches.values()))
+    if len(matches) > 1:
+        raise Refused(f"'{fact['agency_name']}' could be any of: {candidates(matches.values())}. {CHOOSE}")
+    near = [
+        a
+        for a in agencies
+        if a["country"] == country
+        and (not wanted["state_province"] or a["state_province"] in ("", wanted["state_province"]))
+        and fuzz.ratio(fold(name), fold(a["name"])) >= NEAR
+    ]
+    if near:
+        raise Refused(f"'{fact['agency_name']}' is close to {candidates(near)}. {CHOOSE}")
+    return None
+
+
+CHOOSE = "Write agency_id: one of these to attach the fact to it, or a new id to add a new agency."
+
+
+def candidates(agencies) -> str:
+    return "; ".join(f"{a['name']} ({a['agency_id']}, {a['state_province'] or a['country']})" for a in agencies)
+
+
+def new_agency(fact: dict[str, str]) -> dict[str, str]:
+    name, aliases = ids.split_name(fact["agency_name"])
+    if not name:
+        raise Refused("agency_name is empty: name the agency as the source does")
+    country = ids.country_code(fact["country"])
+    if not country:
+        raise Refused(f"country '{fact['country']}' is not a country pycountry knows: write its ISO code (US, GB)")
+    raw_type = fact["agency_type"].lower()
+    agency_type = ids.AGENCY_TYPES.get(raw_type) or clean_code(raw_type)
+    return {
+        "agency_id": fact["agency_id"] or ids.agency_id(name),
+        "name": name,
+        "aliases": "; ".join(aliases),
+        "agency_type": agency_type,
+        "city": fact["city"],
+        "county": ids.county_name(fact["county"], country),
+        "state_province": subdivision_name(fact["state"], country),
+        "country": country,
+        "latitude": "",
+        "longitude": "",
+        "location_note": "",
+    }
+
+
+def find_or_add_source(fact: dict[str, str], sources: list[dict[str, str]], outcome: Outcome) -> str:
+    url = fact["source_url"]
+    document = url.removeprefix("seed:") if url.startswith("seed:") else ""
+    source = next((s for s in sources if (s["url"] == url and url) or (document and s["document"] == document)), None)
+    given = {"title": fact["source_title"], "publisher": fact["source_publisher"], "published": fact["source_date"]}
+    if source is None:
+        source = {
+            "source_id": ids.source_id(url),
+            "url": "" if document else url,
+            "document": document,
+            "title": given["title"],
+            "publisher": given["publisher"] or ("" if document else ids.host(url)),
+            "published": clean_date(given["published"]),
+        }
+        sources.append(source)
+        outcome.added.append(f"source {source['source_id']} ({url})")
+    else:
+        correct(source, given, f"source {source['source_id']}", outcome)
+    return source["source_id"]
+
+
+def correct(row: dict[str, str], given: dict[str, str], what: str, outcome: Outcome) -> None:
+    """Values the fact gives replace the old ones; what it leaves blank stays."""
+    for column, value in given.items():
+        if value and value != row[column]:
+            outcome.changed.append(f"{what}: {column} '{row[column]}' -> '{value}'")
+            row[column] = value
+
+
+def apply(fact: dict[str, str], tables: dict[str, list[dict[str, str]]], outcome: Outcome) -> None:
+    missing = [c for c in REQUIRED if not fact[c]] + ([] if fact["agency_name"] or fact["agency_id"] else ["agency"])
+    if missing:
+        raise Refused(f"{', '.join(missing)} missing: every fact needs its source and the source's words")
+    agency = find_agency(fact, tables["agencies"])
+    if agency is None:
+        agency = new_agency(fact)
+        tables["agencies"].append(agency)
+        outcome.added.append(f"agency {agency['agency_id']} ({agency['name']})")
+    agency_id = agency["agency_id"]
+    source_id = find_or_add_source(fact, tables["sources"], outcome)
+    key = (agency_id, source_id)
+    response = {
+        "response_status": fact["response_category"] or "unknown",
+        "statement": fact["response_quote"],
+        "response_date": fact["source_date"],
+        "evidence_quote": fact["evidence_quote"],
+    }
+    upsert(tables["responses"], key, response, "response", outcome)
+    if fact["search_range_label"] or fact["searches_reported_text"]:
+        count = {
+            "search_range": fact["search_range_label"],
+            "searches_min": fact["searches_min"],
+            "searches_max": fact["searches_max"],
+            "searches_reported": fact["searches_reported_text"],
+            "period_start": fact["period_start"],
+            "period_end": fact["period_end"],
+            "evidence_quote": fact["count_evidence_quote"] or fact["evidence_quote"],
+        }
+        upsert(tables["search_counts"], key, count, "count", outcome)
+    if agency_id not in outcome.agencies:
+        outcome.agencies.append(agency_id)
+
+
+def upsert(rows: list[dict[str, str]], key: tuple[str, str], values: dict[str, str], what: str, outcome) -> None:
+    existing = next((r for r in rows if (r["agency_id"], r["source_id"]) == key), None)
+    label = f"{what} {key[0]} / {key[1]}"
+    if existing is None:
+        template = dict.fromkeys(build_db.TABLES["responses" if what == "response" else "search_counts"]["columns"], "")
+        rows.append(template | {"agency_id": key[0], "source_id": key[1]} | values)
+        outcome.added.append(label)
+    else:
+        correct(existing, values, label, outcome)
+
+
+def add(facts: list[dict[str, str]], data: Path, db: Path) -> Outcome:
+    """Apply every fact, build; on any problem put data/ back as it was and raise."""
+    before = {name: (data / f"{name}.csv").read_bytes() for name in build_db.FACT_TABLES}
+    tables, outcome, refused = read_data(data), Outcome(), []
+    for fact in facts:
+        try:
+            apply(fact, tables, outcome)
+        except Refused as error:
+            refused.append(f"{fact['_where']}: {error}")
+    if refused:
+        raise Refused("\n".join(refused))
+    write_data(data, tables)
+    try:
+        build_db.build(data, db)
+    except build_db.BuildError:
+        for name, content in before.items():
+            (data / f"{name}.csv").write_bytes(content)
+        raise
+    return outcome
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("facts", nargs="?", type=Path, help="a CSV of facts with the columns below")
+    for column, meaning in COLUMNS.items():
+        parser.add_argument("--" + column.replace("_", "-"), default="", help=meaning)
+    parser.add_argument("--data", type=Path, default=build_db.ROOT / "data")
+    parser.add_argument("--db", type=Path, default=build_db.ROOT / "clearview.db")
+    parser.add_argument("--site", default=os.environ.get("SITE", "http://127.0.0.1:8001"), help="for the page URLs")
+    args = parser.parse_args(argv)
+    try:
+        if args.facts:
+            facts = read_facts(args.facts)
+        else:
+            facts = [{c: clean_text(getattr(args, c)) for c in COLUMNS} | {"_where": "the command line"}]
+        outcome = add(facts, args.data, args.db)
+    except Refused as error:
+        print(f"{error}\nnothing was added: data/ is as it was", file=sys.stderr)
+        return 1
+    except build_db.BuildError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print("the build refused the new rows: data/ is as it was, and so is the database", file=sys.stderr)
+        return 1
+    for line in outcome.added:
+        print(f"added {line}")
+    for line in outcome.changed:
+        print(f"changed {line}")
+    for agency_id in outcome.agencies:
+        print(f"{args.site.rstrip('/')}/agency/{agency_id}")
+    print("built clearview.db; next: make test, then make release to publish the change")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
