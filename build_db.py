@@ -27,7 +27,7 @@ import pycountry
 import sqlite_utils
 from rapidfuzz.distance import Levenshtein
 
-from clearview import gazetteer, ids
+from clearview import gazetteer, headline, ids
 from clearview.normalise import (
     clean_code,
     clean_date,
@@ -46,7 +46,6 @@ NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")  # -75.25 starts with "-" and is no fo
 # The csv module's own limit (131,072) would report a long value as bad CSV; the length check names it instead.
 csv.field_size_limit(sys.maxsize)
 TYPO_DISTANCE = 2  # characters: "denyed" for "denied"; a new agency's id is further from any other
-LEAKED_DATA_END = "2020-02"  # the last month the leaked Clearview data covers
 
 # Each raw file: its columns, which must be filled, and its key.
 TABLES: dict[str, dict] = {
@@ -56,9 +55,19 @@ TABLES: dict[str, dict] = {
         "key": ["agency_type"],
     },
     "response_statuses": {
-        "columns": ["response_status", "label", "description", "precedence", "confirms_use"],
-        "required": ["response_status", "label", "precedence"],
+        "columns": ["response_status", "label", "description", "precedence", "confirms_use", "symbol", "colour"],
+        "required": ["response_status", "label", "precedence", "symbol", "colour"],
         "key": ["response_status"],
+    },
+    "use_periods": {
+        "columns": ["use_period", "label", "agency_label", "description"],
+        "required": ["use_period", "label", "agency_label"],
+        "key": ["use_period"],
+    },
+    "count_measures": {
+        "columns": ["measure", "label", "counts_searches", "description"],
+        "required": ["measure", "label", "counts_searches"],
+        "key": ["measure"],
     },
     "search_ranges": {
         "columns": [
@@ -96,8 +105,17 @@ TABLES: dict[str, dict] = {
         "key": ["agency_id"],
     },
     "responses": {
-        "columns": ["agency_id", "source_id", "response_status", "statement", "response_date", "evidence_quote"],
-        "required": ["agency_id", "source_id", "response_status", "evidence_quote"],
+        "columns": [
+            "agency_id",
+            "source_id",
+            "response_status",
+            "statement",
+            "statement_by",
+            "response_date",
+            "use_period",
+            "evidence_quote",
+        ],
+        "required": ["agency_id", "source_id", "response_status", "use_period", "evidence_quote"],
         "key": ["agency_id", "source_id"],
     },
     "search_counts": {
@@ -108,11 +126,13 @@ TABLES: dict[str, dict] = {
             "searches_min",
             "searches_max",
             "searches_reported",
+            "measure",
             "period_start",
             "period_end",
+            "note",
             "evidence_quote",
         ],
-        "required": ["agency_id", "source_id", "evidence_quote"],
+        "required": ["agency_id", "source_id", "measure", "evidence_quote"],
         "key": ["agency_id", "source_id"],
     },
     "published_totals": {
@@ -149,7 +169,7 @@ REQUIRED_FIX = {
 PUBLISHED_MEASURES = {"entities", "countries", "searches"}
 PUBLISHED_SCOPES = {"US", "outside US"}
 
-CODE_COLUMNS = {"agency_type", "response_status"}
+CODE_COLUMNS = {"agency_type", "response_status", "use_period", "measure"}
 DATE_COLUMNS = {"published", "response_date", "period_start", "period_end", "released"}
 INTEGER_COLUMNS = {"searches_min", "searches_max", "precedence", "sort_order", "value", "added", "removed", "changed"}
 
@@ -356,6 +376,7 @@ def validate(tables: Tables) -> None:
                         )
                     )
     problems += validate_references(tables)
+    problems += validate_periods(tables)
     problems += validate_ids(tables)
     problems += validate_sources_cited(tables)
     problems += validate_agencies(tables)
@@ -418,6 +439,8 @@ def validate_references(tables: Tables) -> list[Problem]:
         ("responses", "agency_id", "agencies"),
         ("responses", "source_id", "sources"),
         ("responses", "response_status", "response_statuses"),
+        ("responses", "use_period", "use_periods"),
+        ("search_counts", "measure", "count_measures"),
         ("search_counts", "agency_id", "agencies"),
         ("search_counts", "source_id", "sources"),
         ("search_counts", "search_range", "search_ranges"),
@@ -452,6 +475,25 @@ def reference_fix(value: str, known: set[str], target: str) -> str:
     if target in ("agencies", "sources", "releases"):
         return add_first
     return f"use one of {', '.join(sorted(known))}"
+
+
+def validate_periods(tables: Tables) -> list[Problem]:
+    published = {row["source_id"]: row["published"] for row in tables["sources"]}
+    problems = []
+    for row in tables["responses"]:
+        why = headline.response_period_problem(row["use_period"], published.get(row["source_id"], ""))
+        if why:
+            problems.append(
+                Problem("data/responses.csv", row["_line"], "use_period", row["use_period"], why, "write leaked")
+            )
+    for row in tables["response_statuses"]:
+        if not re.fullmatch(r"#[0-9a-fA-F]{6}", row["colour"]):
+            problems.append(
+                Problem(
+                    "data/response_statuses.csv", row["_line"], "colour", row["colour"], "not a colour", "write #rrggbb"
+                )
+            )
+    return problems
 
 
 def validate_ids(tables: Tables) -> list[Problem]:
@@ -718,6 +760,7 @@ def bucket_for(low: str, high: str, ranges: list[Row]) -> str:
 
 
 FACT_TABLES = ["agencies", "sources", "responses", "search_counts", "published_totals"]  # what a release publishes
+VOCABULARIES = ["agency_types", "response_statuses", "use_periods", "count_measures", "search_ranges"]
 
 
 def compare_with_release(tables: Tables, data_dir: Path, allow_removed: bool = False) -> list[str]:
@@ -786,9 +829,11 @@ def geocode(tables: Tables) -> None:
 
 
 def summarise(tables: Tables) -> None:
-    """What the site shows first for each agency, chosen by rules documented in data/README.md."""
+    """What the site shows first for each agency, by the rules of clearview/headline.py."""
     ranges = tables["search_ranges"]
     bounds = {row["search_range"]: (row["searches_min"], row["searches_max"]) for row in ranges}
+    labels = {row["search_range"]: row["label"] for row in ranges}
+    sources = {row["source_id"]: row for row in tables["sources"]}
     for count in tables["search_counts"]:
         count["range_stated"] = "yes" if count["search_range"] else "no"
         if count["search_range"]:
@@ -796,65 +841,48 @@ def summarise(tables: Tables) -> None:
             count["searches_min"], count["searches_max"] = count["searches_min"] or low, count["searches_max"] or high
         else:
             count["search_range"] = bucket_for(count["searches_min"], count["searches_max"], ranges)
-        count["in_leaked_data"] = in_leaked_period(count["period_start"], count["period_end"])
-    published = {row["source_id"]: row["published"] for row in tables["sources"]}
+        published = sources[count["source_id"]]["published"]
+        count["use_period"] = headline.count_period(count["period_start"], count["period_end"], published)
     precedence = {row["response_status"]: int(row["precedence"]) for row in tables["response_statuses"]}
+    confirms = {row["response_status"] for row in tables["response_statuses"] if row["confirms_use"] == "yes"}
+    searches = {row["measure"] for row in tables["count_measures"] if row["counts_searches"] == "yes"}
     responses, counts = group(tables["responses"]), group(tables["search_counts"])
     for agency in tables["agencies"]:
-        best = min(
-            responses[agency["agency_id"]],
-            key=lambda r: (precedence[r["response_status"]], not r["statement"], invert(r["response_date"])),
+        agency_id = agency["agency_id"]
+        dated = [r | {"date": r["response_date"] or sources[r["source_id"]]["published"]} for r in responses[agency_id]]
+        best = headline.headline_response(dated, precedence, confirms)
+        agency["response_status"], agency["response_source_id"] = best["response_status"], best["source_id"]
+        agency["statement"], agency["statement_by"] = best["statement"], best["statement_by"]
+        agency["statement_source_id"] = best["source_id"] if best["statement"] else ""
+        agency["source_count"] = len(responses[agency_id])
+        agency["source_words"] = headline.source_in_words(sources[best["source_id"]])
+        own = [
+            c | {"period": c["use_period"], "date": sources[c["source_id"]]["published"]}
+            for c in counts.get(agency_id, [])
+        ]
+        count = headline.headline_count(own, searches)
+        agency["count_words"] = headline.count_in_words(count, labels[count["search_range"]] if count else "")
+        agency["use_period"] = headline.agency_period(
+            [r["use_period"] for r in responses[agency_id]] + [c["use_period"] for c in own]
         )
-        agency["response_status"] = best["response_status"]
-        agency["statement"], agency["statement_source_id"] = (
-            best["statement"],
-            best["source_id"] if best["statement"] else "",
+        agency["country_name"] = country_name(agency["country"])
+        agency["place"] = headline.place_in_words(agency)
+        # The searches facet groups the leaked data only: a later count is never put in one of BuzzFeed's buckets.
+        in_facet = count is not None and count["period"] == headline.LEAKED
+        agency.update(
+            search_range=count["search_range"] if in_facet else "unknown",
+            searches_min=count["searches_min"] if count else "",
+            searches_max=count["searches_max"] if count else "",
+            searches_reported=count["searches_reported"] if count else "",
+            search_count_source_id=count["source_id"] if count else "",
+            range_stated=count["range_stated"] if in_facet else "",
+            count_period=count["period"] if count else "",
         )
-        agency["source_count"] = len(responses[agency["agency_id"]])
-        candidates = [c for c in counts.get(agency["agency_id"], []) if c["in_leaked_data"] != "after"]
-        if candidates:
-            best = min(
-                candidates,
-                key=lambda c: (
-                    c["in_leaked_data"] != "yes",
-                    c["search_range"] == "unknown",
-                    width(c),
-                    invert(published[c["source_id"]]),
-                ),
-            )
-            agency.update(
-                {key: best[key] for key in ("search_range", "searches_min", "searches_max", "searches_reported")}
-            )
-            agency["search_count_source_id"] = best["source_id"]
-        else:
-            agency.update(
-                search_range="unknown",
-                searches_min="",
-                searches_max="",
-                searches_reported="",
-                search_count_source_id="",
-            )
 
 
-def in_leaked_period(start: str, end: str) -> str:
-    """'yes' if the count ends by February 2020, 'after' if it runs past it, 'unknown' if unstated."""
-    if start and start[:7] > LEAKED_DATA_END:
-        return "after"
-    if not end:
-        return "unknown"
-    end = end if len(end) > 4 else end + "-12"
-    return "yes" if end[:7] <= LEAKED_DATA_END else "after"
-
-
-def width(count: Row) -> float:
-    if count["searches_min"] and count["searches_max"]:
-        return int(count["searches_max"]) - int(count["searches_min"])
-    return float("inf")
-
-
-def invert(date: str) -> str:
-    """Sorts later dates first in an ascending sort; undated last."""
-    return "".join(chr(0x10FFFF - ord(c)) for c in date) if date else "\U0010ffff" * 11
+@cache
+def country_name(code: str) -> str:
+    return pycountry.countries.get(alpha_2=code).name
 
 
 def group(rows: list[Row]) -> dict[str, list[Row]]:
@@ -878,13 +906,11 @@ def load(tables: Tables, path: Path) -> None:
     insert("agency_types", tables["agency_types"], "agency_type")
     insert("response_statuses", tables["response_statuses"], "response_status", types=whole)
     insert("search_ranges", tables["search_ranges"], "search_range", types=whole)
-    country_names = {
-        c: pycountry.countries.get(alpha_2=c).name for c in sorted({r["country"] for r in tables["agencies"]})
-    }
-    insert("countries", [{"country": c, "name": name} for c, name in country_names.items()], "country")
+    insert("use_periods", tables["use_periods"], "use_period")
+    insert("count_measures", tables["count_measures"], "measure")
+    countries = sorted({r["country"] for r in tables["agencies"]})
+    insert("countries", [{"country": c, "name": country_name(c)} for c in countries], "country")
     insert("sources", tables["sources"], "source_id")
-    for row in tables["agencies"]:
-        row["country_name"] = country_names[row["country"]]
     insert(
         "agencies",
         tables["agencies"],
@@ -897,20 +923,33 @@ def load(tables: Tables, path: Path) -> None:
             ("response_status", "response_statuses"),
             ("search_count_source_id", "sources"),
             ("statement_source_id", "sources"),
+            ("response_source_id", "sources"),
+            ("use_period", "use_periods"),
         ],
     )
     insert(
         "responses",
         tables["responses"],
         ("agency_id", "source_id"),
-        foreign_keys=[("agency_id", "agencies"), ("source_id", "sources"), ("response_status", "response_statuses")],
+        foreign_keys=[
+            ("agency_id", "agencies"),
+            ("source_id", "sources"),
+            ("response_status", "response_statuses"),
+            ("use_period", "use_periods"),
+        ],
     )
     insert(
         "search_counts",
         tables["search_counts"],
         ("agency_id", "source_id"),
         types=whole,
-        foreign_keys=[("agency_id", "agencies"), ("source_id", "sources"), ("search_range", "search_ranges")],
+        foreign_keys=[
+            ("agency_id", "agencies"),
+            ("source_id", "sources"),
+            ("search_range", "search_ranges"),
+            ("measure", "count_measures"),
+            ("use_period", "use_periods"),
+        ],
     )
     insert(
         "published_totals",
@@ -921,37 +960,48 @@ def load(tables: Tables, path: Path) -> None:
     )
     insert("releases", tables["releases"], "version", types=whole)
     insert("changes", tables["changes"], None, foreign_keys=[("version", "releases")])
+    db.create_view("agency_shown", AGENCY_SHOWN_VIEW)
     db.create_view("agency_map", MAP_VIEW)
     db.create_view("source_facts", SOURCE_FACTS_VIEW)
 
 
-MAP_VIEW = """
+# An agency as every page shows it: one definition, read by the agency page, search cards, both maps and their
+# popups, browse pages, the landing numbers, tallies, canned queries, downloads and the static site.
+AGENCY_SHOWN_VIEW = """
 select
-  agencies.rowid as rowid,
-  agencies.agency_id,
-  agencies.name,
-  agency_types.label as agency_type,
-  agencies.city,
-  agencies.county,
-  agencies.state_province,
-  agencies.country_name as country,
-  search_ranges.label as search_range,
-  response_statuses.label as response_status,
-  agencies.source_count,
-  agencies.latitude,
-  agencies.longitude,
-  agencies.location_precision,
-  json_object(
-    'title', agencies.name,
-    'description', 'Response: ' || response_statuses.label
-      || char(10) || 'Searches: ' || coalesce(agencies.searches_reported, search_ranges.label),
-    'link', '/agency/' || agencies.agency_id
-  ) as popup
+  agencies.agency_id, agencies.name, agencies.aliases, agencies.agency_type, agency_types.label as type_label,
+  agencies.place, agencies.city, agencies.county, agencies.state_province, agencies.country,
+  agencies.country_name, agencies.latitude, agencies.longitude, agencies.location_precision, agencies.location_place,
+  agencies.response_status, response_statuses.label as response_label, response_statuses.symbol as response_symbol,
+  response_statuses.colour as response_colour, response_statuses.description as response_meaning,
+  response_statuses.confirms_use, response_statuses.precedence as response_order,
+  agencies.statement, agencies.statement_by, agencies.statement_source_id,
+  agencies.count_words, agencies.search_range, search_ranges.label as range_label,
+  search_ranges.sort_order as range_order, agencies.range_stated, agencies.searches_min, agencies.searches_max,
+  agencies.searches_reported, agencies.search_count_source_id, agencies.count_period,
+  agencies.use_period, use_periods.agency_label as period_label,
+  agencies.response_source_id as source_id, agencies.source_words, agencies.source_count
 from agencies
 join agency_types on agency_types.agency_type = agencies.agency_type
 join search_ranges on search_ranges.search_range = agencies.search_range
 join response_statuses on response_statuses.response_status = agencies.response_status
+join use_periods on use_periods.use_period = agencies.use_period
 order by agencies.name
+"""
+
+MAP_VIEW = """
+select
+  rowid, agency_id, name, type_label as agency_type, city, county, state_province, country_name as country,
+  range_label as search_range, response_label as response_status, response_status as response_code,
+  period_label as period, source_count, latitude, longitude, location_precision,
+  json_object(
+    'title', name,
+    'description', 'Response: ' || response_label || char(10) || 'Searches: ' || count_words
+      || case when use_period = 'leaked' then '' else char(10) || period_label end,
+    'link', '/agency/' || agency_id
+  ) as popup
+from (select agencies.rowid as rowid, agency_shown.* from agency_shown join agencies using (agency_id))
+order by name
 """
 
 # Provenance: every published fact with the source that states it and the source's words.
@@ -963,8 +1013,9 @@ from (
     evidence_quote
   from responses join response_statuses using (response_status)
   union all
-  select source_id, agency_id, 'search count', search_ranges.label, searches_reported, evidence_quote
-  from search_counts join search_ranges using (search_range)
+  select source_id, agency_id, 'count of ' || count_measures.label, search_ranges.label, searches_reported,
+    evidence_quote
+  from search_counts join search_ranges using (search_range) join count_measures using (measure)
   union all
   select source_id, null, 'published total', published_table || ': ' || measure, value_reported, evidence_quote
   from published_totals

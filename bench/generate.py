@@ -36,7 +36,6 @@ STATUSES = {
 RANGES = {"1-5": 40, "6-10": 15, "11-50": 22, "51-100": 8, "101-500": 7, "501-1000": 3, "1001-5000": 3, "5001+": 2}
 COUNTED = 0.8  # share of agencies with a search count
 AGENCIES_PER_SOURCE = 1000
-VOCABULARIES = ("agency_types.csv", "response_statuses.csv", "search_ranges.csv")
 
 
 def towns(places: gazetteer.Gazetteer) -> list[gazetteer.Place]:
@@ -97,8 +96,8 @@ def generate(n: int, folder: Path, seed: int = 1) -> dict[str, int]:
     """Writes the raw CSVs for n synthetic agencies to folder; returns rows per file."""
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
-    for name in VOCABULARIES:
-        shutil.copy(ROOT / "data" / name, folder / name)
+    for name in build_db.VOCABULARIES:
+        shutil.copy(ROOT / "data" / f"{name}.csv", folder / f"{name}.csv")
     agencies = agency_rows(n, rng, towns(gazetteer.load()))
     sources = [
         {
@@ -121,7 +120,9 @@ def generate(n: int, folder: Path, seed: int = 1) -> dict[str, int]:
                 "source_id": source,
                 "response_status": status,
                 "statement": "",
+                "statement_by": "",
                 "response_date": "2021-08",
+                "use_period": "leaked",
                 "evidence_quote": "synthetic: not a real quote",
             }
         )
@@ -135,8 +136,10 @@ def generate(n: int, folder: Path, seed: int = 1) -> dict[str, int]:
                     "searches_min": "",
                     "searches_max": "",
                     "searches_reported": "",
+                    "measure": "searches",
                     "period_start": "2018",
                     "period_end": "2020-02",
+                    "note": "",
                     "evidence_quote": "synthetic: not a real quote",
                 }
             )

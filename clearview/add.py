@@ -26,7 +26,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 import build_db
-from clearview import ids
+from clearview import headline, ids
 from clearview.normalise import clean_code, clean_date, clean_text, fold, subdivision_name
 
 # The research's columns (../shared/research/README.md), then what an editor may add to say more.
@@ -53,6 +53,10 @@ COLUMNS = {
     "searches_max": "the highest number the wording supports ('up to 500' -> 500)",
     "period_start": "the first month or year the count covers, where the source says",
     "period_end": "the last month or year the count covers, where the source says",
+    "measure": "what the count counts, a key of count_measures.csv (default searches)",
+    "count_note": "a note on the count in your words (shown as a note, never as the source's)",
+    "use_period": "when the use the source reports happened: leaked (2018 to February 2020), after, not_stated "
+    "(default: leaked for a source dated February 2020 or before, otherwise not_stated)",
 }
 REQUIRED = ("source_url", "evidence_quote")
 NEAR = 90  # rapidfuzz ratio: 'Seattle Police Dept' near 'Seattle Police Department'; North Miami is not Miami
@@ -198,10 +202,13 @@ def apply(fact: dict[str, str], tables: dict[str, list[dict[str, str]]], outcome
     agency_id = agency["agency_id"]
     source_id = find_or_add_source(fact, tables["sources"], outcome)
     key = (agency_id, source_id)
+    date = clean_date(fact["source_date"])
+    derived = headline.LEAKED if date and headline.by_leak_end(date) else headline.NOT_STATED
     response = {
         "response_status": fact["response_category"] or "unknown",
         "statement": fact["response_quote"],
-        "response_date": fact["source_date"],
+        "response_date": date,
+        "use_period": fact["use_period"] or derived,
         "evidence_quote": fact["evidence_quote"],
     }
     upsert(tables["responses"], key, response, "response", outcome)
@@ -211,8 +218,10 @@ def apply(fact: dict[str, str], tables: dict[str, list[dict[str, str]]], outcome
             "searches_min": fact["searches_min"],
             "searches_max": fact["searches_max"],
             "searches_reported": fact["searches_reported_text"],
+            "measure": fact["measure"] or "searches",
             "period_start": fact["period_start"],
             "period_end": fact["period_end"],
+            "note": fact["count_note"],
             "evidence_quote": fact["count_evidence_quote"] or fact["evidence_quote"],
         }
         upsert(tables["search_counts"], key, count, "count", outcome)

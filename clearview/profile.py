@@ -7,34 +7,35 @@ from typing import Any
 from clearview.search import AGENCIES_SQL, LOCAL_PRECISIONS, NEARBY_KM, Found
 
 AGENCY_SQL = """
-select agencies.*, agency_types.label as agency_type_label,
-  search_ranges.label as search_range_label, search_ranges.explanation as search_range_explanation,
-  response_statuses.label as response_status_label, response_statuses.description as response_status_description
-from agencies
-join agency_types using (agency_type)
-join search_ranges using (search_range)
-join response_statuses using (response_status)
+select agency_shown.*, search_ranges.explanation as range_explanation, agencies.location_note
+from agency_shown join agencies using (agency_id) join search_ranges using (search_range)
 where agency_id = :agency_id
 """
 
 RESPONSES_SQL = """
-select responses.*, response_statuses.label as status_label, sources.url, sources.document, sources.title,
+select responses.*, response_statuses.label as status_label, response_statuses.symbol, response_statuses.colour,
+  response_statuses.confirms_use, use_periods.label as period_label, sources.url, sources.document, sources.title,
   sources.publisher, sources.published
 from responses
 join response_statuses using (response_status)
+join use_periods using (use_period)
 join sources using (source_id)
 where agency_id = :agency_id
 order by response_statuses.precedence, coalesce(sources.published, '') desc
 """
 
 COUNTS_SQL = """
-select search_counts.*, search_ranges.label as range_label, sources.url, sources.document, sources.title,
+select search_counts.*, search_ranges.label as range_label, count_measures.label as measure_label,
+  count_measures.counts_searches, use_periods.label as period_label, sources.url, sources.document, sources.title,
   sources.publisher, sources.published
 from search_counts
 join search_ranges using (search_range)
+join count_measures using (measure)
+join use_periods using (use_period)
 join sources using (source_id)
 where agency_id = :agency_id
-order by search_counts.in_leaked_data = 'yes' desc, coalesce(sources.published, '') desc
+order by count_measures.counts_searches = 'yes' desc, search_counts.use_period = 'leaked' desc,
+  coalesce(sources.published, '') desc
 """
 
 # distance_km() is the SQL function plugins/sql_functions.py registers; the latitude band keeps the scan short.

@@ -25,19 +25,7 @@ NEARBY_KM = 50
 LOCAL_PRECISIONS = {"city", "county", "manual"}
 WIDE_TYPES = {"state_provincial_police", "federal_national_agency", "government_department"}
 
-AGENCIES_SQL = """
-select agencies.agency_id, agencies.name, agencies.aliases, agencies.agency_type, agency_types.label as type_label,
-  agencies.city, agencies.county, agencies.state_province, agencies.country, agencies.country_name,
-  agencies.latitude, agencies.longitude, agencies.location_precision,
-  agencies.search_range, search_ranges.label as range_label, agencies.searches_reported,
-  agencies.response_status, response_statuses.label as response_label,
-  search_ranges.sort_order as range_order, response_statuses.precedence as response_order
-from agencies
-join agency_types using (agency_type)
-join search_ranges using (search_range)
-join response_statuses using (response_status)
-order by agencies.name
-"""
+AGENCIES_SQL = "select * from agency_shown"  # the one definition of an agency as shown (build_db.py)
 
 
 @dataclass

@@ -4,25 +4,41 @@ from __future__ import annotations
 
 from typing import Any
 
-# For each published total: how many agencies here it compares with, within its scope.
-# A total's scope is 'US' or 'outside US'; confirmed_use includes its subsets (unaware, denied then confirmed),
-# as the published 335 and 36 do.
+# For each published total, two counts of the agencies here within its scope ('US' or 'outside US'):
+# - from_table: built the same way as the table (agencies that this table's own source names, with the status that
+#   source gives them), so a share of the published figure can be given;
+# - leaked_here: agencies whose use any source places in 2018 to February 2020, with their headline status from all
+#   reporting: built differently from the table, so it stands beside it with no share.
+# confirmed_use includes its subsets (unaware, denied then confirmed), as the published 335 and 36 do.
 COVERAGE_SQL = """
 with scoped as (
-  select published_totals.*, agencies.agency_id, agencies.country, agencies.response_status,
-    response_statuses.confirms_use, agencies.searches_min
+  select published_totals.*, agency_shown.agency_id, agency_shown.country, agency_shown.use_period = 'leaked' as leaked,
+    agency_shown.response_status as headline_status, agency_shown.confirms_use as headline_confirms,
+    responses.response_status as table_status, table_statuses.confirms_use as table_confirms
   from published_totals
-  left join agencies on (published_totals.scope = 'US') = (agencies.country = 'US')
-  left join response_statuses on response_statuses.response_status = agencies.response_status
+  left join agency_shown
+    on (published_totals.scope = 'US') = (agency_shown.country = 'US') and agency_shown.agency_type != 'not_specified'
+  left join responses
+    on responses.agency_id = agency_shown.agency_id and responses.source_id = published_totals.source_id
+  left join response_statuses as table_statuses on table_statuses.response_status = responses.response_status
 )
 select published_table, scope, measure, subset_of, value, value_reported, source_id, evidence_quote,
   case
-    when measure = 'entities' then count(agency_id)
-    when measure = 'countries' then count(distinct country)
-    when measure = 'searches' then sum(searches_min)
-    when measure = 'confirmed_use' then sum(confirms_use = 'yes')
-    else sum(response_status = measure)
-  end as listed_here
+    when measure = 'entities' then count(table_status)
+    when measure = 'countries' then count(distinct case when table_status is not null then country end)
+    when measure = 'searches' then (
+      select sum(searches_min) from search_counts
+      where search_counts.source_id = scoped.source_id and search_counts.measure = 'searches')
+    when measure = 'confirmed_use' then sum(table_confirms = 'yes')
+    else sum(table_status = measure)
+  end as from_table,
+  case
+    when measure = 'entities' then sum(leaked)
+    when measure = 'countries' then count(distinct case when leaked then country end)
+    when measure = 'searches' then null
+    when measure = 'confirmed_use' then sum(leaked and headline_confirms = 'yes')
+    else sum(leaked and headline_status = measure)
+  end as leaked_here
 from scoped
 group by published_table, measure
 """
@@ -46,33 +62,33 @@ order by coverage.published_table desc,
 """
 
 BY_STATUS_SQL = """
-select response_statuses.response_status as code, response_statuses.label, count(agencies.agency_id) as agencies
-from response_statuses left join agencies using (response_status)
+select response_statuses.response_status as code, response_statuses.label, count(agency_shown.agency_id) as agencies
+from response_statuses left join agency_shown using (response_status)
 group by response_statuses.response_status order by response_statuses.precedence
 """
 
 BY_RANGE_SQL = """
-select search_ranges.search_range as code, search_ranges.label, count(agencies.agency_id) as agencies
-from search_ranges left join agencies using (search_range)
+select search_ranges.search_range as code, search_ranges.label, count(agency_shown.agency_id) as agencies
+from search_ranges left join agency_shown using (search_range)
 group by search_ranges.search_range order by search_ranges.sort_order
 """
 
 BY_COUNTRY_SQL = """
 select country as code, country_name as label, count(*) as agencies
-from agencies group by country order by agencies desc, label
+from agency_shown group by country order by agencies desc, label
 """
 
 BY_TYPE_SQL = """
-select agency_types.agency_type as code, agency_types.label, count(agencies.agency_id) as agencies
-from agency_types left join agencies using (agency_type)
+select agency_types.agency_type as code, agency_types.label, count(agency_shown.agency_id) as agencies
+from agency_types left join agency_shown using (agency_type)
 group by agency_types.agency_type order by agencies desc, label
 """
 
 MEASURE_LABELS = {"entities": "Agencies (entities)", "countries": "Countries", "searches": "Searches"}
-# Only what the cited sources say: the international totals are BuzzFeed News's (archive-004, 2021-08-25); the US
-# totals come from an idtechwire.com summary that the research gives without title, date or original publisher.
+# The international totals are BuzzFeed News's (archive-004, 2021-08-25); the US totals are BuzzFeed News's table of
+# 2021-04-06 as the idtechwire.com page cited for them summarises it ("Buzzfeed News has published ... list").
 TABLE_LABELS = {
-    "us_2021": "US list (totals as reported by idtechwire.com)",
+    "us_2021": "US list (BuzzFeed News, 2021-04-06, as summarised by idtechwire.com)",
     "intl_2021": "International list (BuzzFeed News, 2021-08-25)",
 }
 
@@ -87,9 +103,9 @@ async def tallies(database: Any) -> dict:
     for total in published:
         total["label"] = total["status_label"] or MEASURE_LABELS.get(total["measure"], total["measure"])
         total["table_label"] = TABLE_LABELS.get(total["published_table"], total["published_table"])
-        # Statuses here come from all reporting, some of it after the tables: a count can exceed the table's.
-        comparable = total["value"] and total["measure"] != "searches" and total["listed_here"] <= total["value"]
-        total["coverage"] = round(100 * total["listed_here"] / total["value"], 1) if comparable else None
+        # A share only where the two sets are built alike: the table's own source, the table's own statuses.
+        comparable = total["value"] and total["measure"] != "searches" and total["from_table"]
+        total["coverage"] = round(100 * total["from_table"] / total["value"], 1) if comparable else None
     tables: dict[str, list[dict]] = {}
     for total in published:
         tables.setdefault(total["table_label"], []).append(total)

@@ -11,21 +11,27 @@ from datasette.utils.asgi import Response
 
 from clearview.cache import once_per_database
 
+# From agency_shown and the vocabularies, as every other page counts: an agency the source does not name
+# (agency_type not_specified) is a fact about a place, not a listed agency.
 NUMBERS_SQL = """
-select
-  count(*) as agencies,
-  count(distinct country) as countries,
-  sum(response_statuses.confirms_use = 'yes') as confirmed,
-  sum(agencies.response_status = 'denied') as denied,
-  sum(agencies.response_status = 'declined') as declined,
-  sum(agencies.response_status = 'no_response') as no_response,
-  sum(agencies.response_status = 'unknown') as unknown
-from agencies join response_statuses using (response_status)
+select count(*) as agencies, count(distinct country) as countries, sum(confirms_use = 'yes') as confirmed,
+  sum(use_period = 'leaked') as leaked, sum(use_period = 'after') as after, sum(use_period = 'not_stated') as not_stated
+from agency_shown where agency_type != 'not_specified'
 """
+BY_STATUS_SQL = """
+select response_statuses.*, count(agency_shown.agency_id) as agencies
+from response_statuses left join agency_shown
+  on agency_shown.response_status = response_statuses.response_status and agency_shown.agency_type != 'not_specified'
+group by response_statuses.response_status order by response_statuses.precedence
+"""
+PERIODS_SQL = "select * from use_periods"
 
 
 async def key_numbers(database) -> dict:
-    return dict((await database.execute(NUMBERS_SQL)).first())
+    numbers = dict((await database.execute(NUMBERS_SQL)).first())
+    numbers["by_status"] = [dict(row) for row in await database.execute(BY_STATUS_SQL)]
+    numbers["periods"] = {row["use_period"]: dict(row) for row in await database.execute(PERIODS_SQL)}
+    return numbers
 
 
 async def landing_page(datasette, request):

@@ -10,7 +10,7 @@ from datasette_cluster_map import TILE_LAYER, TILE_LAYER_OPTIONS
 from clearview.cache import once_per_database
 
 DATABASE = "clearview"
-STATUSES_SQL = "select response_status, label, confirms_use from response_statuses order by precedence"
+STATUSES_SQL = "select response_status, label, confirms_use, symbol, colour from response_statuses order by precedence"
 
 
 async def statuses(database) -> list[dict]:

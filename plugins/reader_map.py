@@ -24,7 +24,8 @@ async def map_geojson(datasette, request):
                 "id": agency["agency_id"],
                 "name": agency["name"],
                 "response_status": agency["response_status"],
-                "searches": agency["range_label"],
+                "searches": agency["count_words"],
+                "period": "" if agency["use_period"] == "leaked" else agency["period_label"],
             },
         }
         for agency in agencies

@@ -23,7 +23,7 @@ const markers = agencies.map((feature) => {
     icon: statusIcon(L, agency.response_status),
     title: `${agency.name}: ${statusLabel(agency.response_status)}`,
   });
-  marker.bindPopup(() => popupContent(agency.name, agency.response_status, element.dataset.agencyPath + agency.id, agency.searches));
+  marker.bindPopup(() => popupContent(agency.name, agency.response_status, element.dataset.agencyPath + agency.id, agency.searches, agency.period));
   return marker;
 });
 clusters.addLayers(markers);

@@ -18,11 +18,36 @@ export async function loadLeaflet() {
   return window.L;
 }
 
+function statusOf(status) {
+  return config.statuses.find((s) => s.response_status === status) || config.statuses[config.statuses.length - 1];
+}
+
+// Shape, symbol and colour come from the response_statuses table (window.clearviewMap); the symbol is DOM text.
+function statusClass(status) {
+  const found = statusOf(status) || {};
+  return `status-marker status-${found.response_status}${found.confirms_use === "yes" ? " confirms" : ""}`;
+}
+
+function statusFill(status) {
+  const found = statusOf(status) || {};
+  const fill = document.createElement("span");
+  fill.className = "status-fill";
+  fill.style.background = found.colour || "";
+  fill.textContent = found.symbol || "?";
+  return fill;
+}
+
+export function statusSwatch(status) {
+  const swatch = document.createElement("span");
+  swatch.className = statusClass(status);
+  swatch.appendChild(statusFill(status));
+  return swatch;
+}
+
 export function statusIcon(L, status) {
-  const known = config.statuses.some((s) => s.response_status === status);
   return L.divIcon({
-    className: `status-marker status-${known ? status : "unknown"}`,
-    html: "<span></span>",
+    className: statusClass(status),
+    html: statusFill(status),
     iconSize: [26, 26],
     iconAnchor: [13, 13],
     popupAnchor: [0, -13],
@@ -49,10 +74,8 @@ export function legend(title) {
   const list = document.createElement("ul");
   for (const status of config.statuses) {
     const item = document.createElement("li");
-    const swatch = document.createElement("span");
-    swatch.className = `status-marker status-${status.response_status}`;
+    const swatch = statusSwatch(status.response_status);
     swatch.setAttribute("aria-hidden", "true");
-    swatch.appendChild(document.createElement("span"));
     item.appendChild(swatch);
     item.appendChild(document.createTextNode(" " + status.label));
     list.appendChild(item);
@@ -62,7 +85,7 @@ export function legend(title) {
 }
 
 // Popups as DOM nodes with textContent: names are data, never HTML.
-export function popupContent(name, status, link, searches) {
+export function popupContent(name, status, link, searches, period) {
   const box = document.createElement("div");
   const title = document.createElement(link ? "a" : "strong");
   title.textContent = name;
@@ -75,6 +98,11 @@ export function popupContent(name, status, link, searches) {
     const count = document.createElement("p");
     count.textContent = "Searches: " + searches;
     box.appendChild(count);
+  }
+  if (period) {
+    const when = document.createElement("p");
+    when.textContent = period;
+    box.appendChild(when);
   }
   return box;
 }

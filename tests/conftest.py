@@ -13,7 +13,14 @@ import build_db
 from clearview.app import make_datasette  # noqa: F401  (tests import it from here)
 
 ROOT = Path(__file__).resolve().parent.parent
-VOCABULARIES = ("agency_types.csv", "response_statuses.csv", "search_ranges.csv")
+
+
+def page_text(html: str) -> str:
+    """What a reader reads: the page without tags, entities decoded, white space folded."""
+    import html as entities
+    import re
+
+    return re.sub(r"\s+", " ", entities.unescape(re.sub(r"<[^>]+>", " ", html))).strip()
 
 
 def write_csv(path: Path, rows: list[dict]) -> None:
@@ -28,8 +35,8 @@ def write_csv(path: Path, rows: list[dict]) -> None:
 def synthetic_data(folder: Path) -> Path:
     """A small, obviously synthetic data set in the project's raw format (never published)."""
     folder.mkdir(parents=True, exist_ok=True)
-    for name in VOCABULARIES:
-        shutil.copy(ROOT / "data" / name, folder / name)
+    for name in build_db.VOCABULARIES:
+        shutil.copy(ROOT / "data" / f"{name}.csv", folder / f"{name}.csv")
     agency = {"aliases": "", "county": "", "latitude": "", "longitude": "", "location_note": ""}
     write_csv(
         folder / "agencies.csv",
@@ -88,7 +95,13 @@ def synthetic_data(folder: Path) -> Path:
             },
         ],
     )
-    response = {"statement": "", "response_date": "", "evidence_quote": "synthetic"}
+    response = {
+        "statement": "",
+        "statement_by": "",
+        "response_date": "",
+        "use_period": "not_stated",
+        "evidence_quote": "synthetic",
+    }
     write_csv(
         folder / "responses.csv",
         [
@@ -111,7 +124,15 @@ def synthetic_data(folder: Path) -> Path:
             | {"agency_id": "synthetic-manual-agency", "source_id": "synthetic-source-2", "response_status": "unknown"},
         ],
     )
-    count = {"searches_min": "", "searches_max": "", "period_start": "", "period_end": "", "evidence_quote": "x"}
+    count = {
+        "searches_min": "",
+        "searches_max": "",
+        "measure": "searches",
+        "period_start": "",
+        "period_end": "",
+        "note": "",
+        "evidence_quote": "x",
+    }
     write_csv(
         folder / "search_counts.csv",
         [

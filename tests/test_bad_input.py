@@ -215,7 +215,7 @@ CASES = [
     ),
     Case(
         "response-for-unknown-agency",
-        append("responses", "synthetic-nobody,synthetic-source-1,denied,,,x"),
+        append("responses", "synthetic-nobody,synthetic-source-1,denied,,,,not_stated,x"),
         ("data/responses.csv", 6, "agency_id", "not in data/agencies.csv"),
     ),
     Case(
@@ -291,17 +291,17 @@ CASES = [
     # The editors' safety gaps (issue 12): each refused with a message that says what to do.
     Case(
         "evidence-empty",
-        replace("responses", "Synthetic statement.,,synthetic", "Synthetic statement.,,"),
+        replace("responses", "Synthetic statement.,,,not_stated,synthetic", "Synthetic statement.,,,not_stated,"),
         ("data/responses.csv", 3, "evidence_quote", "copy the source's own words"),
     ),
     Case(
         "count-evidence-empty",
-        replace("search_counts", "2020-02,x\n", "2020-02,\n"),
+        replace("search_counts", "2020-02,,x\n", "2020-02,,\n"),
         ("data/search_counts.csv", 2, "evidence_quote", "value is missing"),
     ),
     Case(
         "new-agency-id-is-not-matched-to-a-look-alike",
-        append("responses", "synthetic-kapuskasing-police,synthetic-source-1,denied,,,synthetic"),
+        append("responses", "synthetic-kapuskasing-police,synthetic-source-1,denied,,,,not_stated,synthetic"),
         ("data/responses.csv", 6, "agency_id", "add it to data/agencies.csv first"),
     ),
     Case(
@@ -335,7 +335,7 @@ CASES = [
             append(
                 "agencies", "synthetic-timmins-tps,Synthetic Timmins Police (TPS),,police_department,Timmins,,ON,CA,,,"
             )(folder),
-            append("responses", "synthetic-timmins-tps,synthetic-source-1,unknown,,,synthetic")(folder),
+            append("responses", "synthetic-timmins-tps,synthetic-source-1,unknown,,,,not_stated,synthetic")(folder),
         ),
         ("data/agencies.csv", 5, "name", "looks like the agency on line 2"),
     ),
@@ -423,7 +423,7 @@ def test_bad_input(case: Case, previous_db: Path, tmp_path: Path, capsys):
 def test_a_100000_row_file_builds_with_every_row(tmp_path):
     data = synthetic_data(tmp_path / "data")
     agency = "synthetic-bulk-{n},Synthetic Bulk Agency {n} (test data),,other,,,,US,{lat},{lon},synthetic point\n"
-    response = "synthetic-bulk-{n},synthetic-source-1,no_response,,,synthetic\n"
+    response = "synthetic-bulk-{n},synthetic-source-1,no_response,,,,not_stated,synthetic\n"
     with (
         open(data / "agencies.csv", "a", encoding="utf-8") as agencies,
         open(data / "responses.csv", "a", encoding="utf-8") as responses,
@@ -459,7 +459,7 @@ def test_the_build_command_exits_non_zero_and_keeps_the_database(previous_db, tm
 
 def test_a_new_agency_id_is_never_offered_a_look_alike(tmp_path, capsys):
     data = synthetic_data(tmp_path / "data")
-    append("responses", "synthetic-timmins-police-north,synthetic-source-1,denied,,,synthetic")(data)
+    append("responses", "synthetic-timmins-police-north,synthetic-source-1,denied,,,,not_stated,synthetic")(data)
     assert build_db.main(["--data", str(data), "--db", str(tmp_path / "x.db")]) == 1
     err = capsys.readouterr().err
     assert "add it to data/agencies.csv first" in err and "did you mean" not in err

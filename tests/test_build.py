@@ -34,11 +34,13 @@ def test_stated_range_wins_over_open_bound_and_typed_label_is_normalised(synthet
     assert counts[0]["search_range"] == "unknown"  # "more than 120" fits no single bucket
 
 
-def test_counts_after_february_2020_are_never_the_headline(synthetic_db):
-    [agency] = rows(synthetic_db, "select * from agencies where agency_id = 'synthetic-federal-agency'")
-    assert agency["search_range"] == "unknown"
+def test_counts_after_february_2020_are_never_in_the_leaked_data(synthetic_db):
+    [agency] = rows(synthetic_db, "select * from agency_shown where agency_id = 'synthetic-federal-agency'")
+    assert agency["search_range"] == "unknown"  # the searches facet is the leaked data's
+    assert agency["count_words"] == "40 searches, after February 2020"
+    assert (agency["use_period"], agency["period_label"]) == ("after", "Known only from use after February 2020")
     [count] = rows(synthetic_db, "select * from search_counts where agency_id = 'synthetic-federal-agency'")
-    assert (count["in_leaked_data"], count["search_range"]) == ("after", "11-50")
+    assert (count["use_period"], count["search_range"]) == ("after", "11-50")
 
 
 def test_manual_coordinates_win_and_others_are_geocoded(synthetic_db):

@@ -6,15 +6,20 @@ import re
 import sqlite_utils
 import yaml
 
-from tests.conftest import ROOT, make_datasette
+from tests.conftest import ROOT, make_datasette, page_text
 
 
 async def test_landing_page_has_search_numbers_and_limitations(real_site, real_db):
     html = (await real_site.client.get("/")).text
     assert "Did your local police use Clearview AI?" in html
     assert 'action="/search"' in html and '<label for="reader-q">' in html
-    agencies = sqlite_utils.Database(real_db)["agencies"].count
+    db = sqlite_utils.Database(real_db)
+    agencies = db.execute("select count(*) from agency_shown where agency_type != 'not_specified'").fetchone()[0]
     assert f"<dt>Agencies listed</dt><dd>{agencies:,}</dd>" in html
+    # Each response's label from the vocabulary, as every other page writes it, with its count.
+    for status in db.query("select label from response_statuses"):
+        assert status["label"].replace("'", "&#39;") in html
+    assert "Response not reported" not in html
     for notice in (
         "February 2020",
         "Clearview never verified it",
@@ -28,7 +33,8 @@ async def test_landing_page_has_search_numbers_and_limitations(real_site, real_d
 async def test_typo_search_lands_on_the_agency(real_site):
     html = (await real_site.client.get("/search?q=Tornto+police")).text
     assert '<a class="agency-name" href="/agency/toronto-police-service">Toronto Police Service</a>' in html
-    assert "Response: Denied, then confirmed" in html
+    assert "Response: ! Denied, then confirmed" in page_text(html)
+    assert "Searches: more than 3,400 searches, to February 2020" in page_text(html)
 
 
 async def test_zip_code_search_lists_the_town_and_its_neighbours(real_site):

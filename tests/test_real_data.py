@@ -77,17 +77,39 @@ def test_every_agency_has_coordinates_and_a_source(real_db):
     assert list(db.query("select source_id from sources where url is null and document is null")) == []
 
 
-def test_no_count_after_february_2020_is_a_headline(real_db):
+def test_no_later_count_is_shown_as_part_of_the_leaked_data(real_db):
     db = sqlite_utils.Database(real_db)
     shown = list(
         db.query("""
-        select agencies.agency_id from agencies join search_counts
+        select agencies.agency_id, agencies.count_words from agencies join search_counts
           on search_counts.agency_id = agencies.agency_id
          and search_counts.source_id = agencies.search_count_source_id
-        where search_counts.in_leaked_data = 'after'""")
+        where search_counts.use_period != 'leaked'
+          and (agencies.search_range != 'unknown' or agencies.count_words like '%February 2020'
+               or agencies.count_words like '%BuzzFeed%')""")
     )
-    assert shown == []
-    assert db.execute("select count(*) from search_counts where in_leaked_data = 'after'").fetchone()[0] > 0
+    assert [s for s in shown if not s["count_words"].endswith("after February 2020")] == []
+    assert db.execute("select count(*) from search_counts where use_period = 'after'").fetchone()[0] > 0
+
+
+def test_what_is_not_a_search_count_is_never_shown_as_one(real_db):
+    db = sqlite_utils.Database(real_db)
+    shown = db.execute(
+        "select count(*) from agencies join search_counts on search_counts.agency_id = agencies.agency_id"
+        " and search_counts.source_id = agencies.search_count_source_id where search_counts.measure != 'searches'"
+    ).fetchone()[0]
+    assert shown == 0
+    assert db.execute("select count(*) from search_counts where measure != 'searches'").fetchone()[0] > 0
+
+
+def test_an_agency_known_only_from_later_use_says_so(real_db):
+    db = sqlite_utils.Database(real_db)
+    for agency in db.query("select * from agency_shown where use_period = 'after'"):
+        periods = {
+            r["use_period"]
+            for r in db.query("select use_period from responses where agency_id = ?", [agency["agency_id"]])
+        }
+        assert "leaked" not in periods and agency["period_label"] == "Known only from use after February 2020"
 
 
 def test_a_range_is_only_given_where_the_bounds_fit_inside_it(real_db):
@@ -110,6 +132,7 @@ def test_schema_keys_and_indexes(real_db):
         ("agency_id", "agencies"),
         ("source_id", "sources"),
         ("response_status", "response_statuses"),
+        ("use_period", "use_periods"),
     }
     assert {(fk.column, fk.other_table) for fk in db["agencies"].foreign_keys} >= {
         ("agency_type", "agency_types"),
@@ -133,6 +156,8 @@ def test_tables_have_only_their_own_columns(real_db):
         "description",
         "precedence",
         "confirms_use",
+        "symbol",
+        "colour",
     ]
     assert [c.name for c in db["search_ranges"].columns] == [
         "search_range",

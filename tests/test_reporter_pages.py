@@ -17,9 +17,21 @@ async def test_tallies_show_ours_beside_every_published_total_with_its_source(re
     html = (await real_site.client.get("/tallies")).text
     for total in db.query("select * from published_totals join sources using (source_id)"):
         assert total["evidence_quote"].replace("'", "&#39;").replace('"', "&#34;") in html
-    us_listed = db["agencies"].count_where("country = 'US'")
-    assert re.search(rf"Agencies \(entities\)</th>\s*<td>1,803</td>\s*<td>{us_listed}</td>", html)
-    assert "<caption>US list (totals as reported by idtechwire.com)</caption>" in html
+    # The same construction as the table: agencies that the table's own source names. The US list's source
+    # (idtechwire.com's summary) names none here, so no share is given; the leaked-period count stands beside it.
+    intl_named = db.execute(
+        "select count(distinct agency_id) from responses join agencies using (agency_id)"
+        " where source_id = 'archive-004' and country != 'US'"
+    ).fetchone()[0]
+    us_leaked = db.execute(
+        "select count(*) from agency_shown where country = 'US' and use_period = 'leaked'"
+        " and agency_type != 'not_specified'"
+    ).fetchone()[0]
+    assert re.search(rf"Agencies \(entities\)</th>\s*<td>88</td>\s*<td>{intl_named}</td>\s*<td>[\d.]+%</td>", html)
+    assert re.search(
+        rf"Agencies \(entities\)</th>\s*<td>1,803</td>\s*<td>0</td>\s*<td>–</td>\s*<td>{us_leaked}</td>", html
+    )
+    assert "<caption>US list (BuzzFeed News, 2021-04-06, as summarised by idtechwire.com)</caption>" in html
 
 
 async def test_tallies_count_every_agency_by_status_range_country_and_type(real_site, real_db):

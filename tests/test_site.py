@@ -6,7 +6,7 @@ import pytest
 import sqlite_utils
 import yaml
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, page_text
 
 
 async def test_home_page(real_site):
@@ -53,8 +53,14 @@ async def test_map_json_has_one_marker_per_agency_with_a_popup(real_site, real_d
     popup = json.loads(toronto["popup"])
     assert popup["title"] == "Toronto Police Service"
     assert popup["link"] == "/agency/toronto-police-service"
-    # The status line is what static/agency-map-markers.js reads to choose the marker.
-    assert popup["description"].splitlines() == ["Response: Denied, then confirmed", "Searches: more than 3,400"]
+    # The headline from agency_shown; the marker comes from the row's response_code, not from this text.
+    assert popup["description"].splitlines() == [
+        "Response: Denied, then confirmed",
+        "Searches: more than 3,400 searches, to February 2020",
+    ]
+    assert toronto["response_code"] == "denied_then_confirmed"
+    later = next(row for row in data if row["agency_id"] == "cobb-county-police-department")
+    assert json.loads(later["popup"])["description"].splitlines()[-1] == "Known only from use after February 2020"
 
 
 async def test_search_finds_toronto_police_service(real_site):
@@ -78,7 +84,10 @@ async def test_agency_page_shows_range_response_and_sources(real_site):
     assert "Clearview AI Offered Free Trials To Police Around The World" in html
     assert "BuzzFeed News" in html and "2021-08-25" in html
     assert 'href="https://www.cbc.ca/news/canada/toronto/toronto-police-clearview-ai-1.5462785?cmp=rss"' in html
-    assert "Quoted by globalnews.ca (2020-02-13)" in html
+    text = page_text(html)
+    assert "Searches more than 3,400 searches, to February 2020" in text
+    assert "Strongest source globalnews.ca" in text  # the headline response's source, by name
+    assert "004_c51c8d9a06e6193c.txt" not in text  # a source in words, never a file name
 
 
 async def test_agency_page_escapes_what_it_shows(real_site):

@@ -65,6 +65,8 @@ def add_hostile_agency(data: Path) -> None:
             "source_id": "synthetic-xss-source",
             "response_status": "confirmed_use",
             "statement": PAYLOADS["statement"],
+            "statement_by": PAYLOADS["statement"],
+            "use_period": "not_stated",
             "evidence_quote": PAYLOADS["evidence_quote"],
         },
     )
@@ -75,6 +77,8 @@ def add_hostile_agency(data: Path) -> None:
             "source_id": "synthetic-xss-source",
             "searches_min": "11",
             "searches_reported": PAYLOADS["searches_reported"],
+            "measure": "searches",
+            "note": PAYLOADS["searches_reported"],
             "evidence_quote": PAYLOADS["evidence_quote"],
         },
     )
