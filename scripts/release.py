@@ -66,6 +66,11 @@ def changes_between(previous: Path, current: Path, version: str) -> list[dict]:
             for row in diff[change]:
                 record = "/".join(row[column] for column in build_db.TABLES[table]["key"])
                 changes.append(base | {"record": record, "change": change})
+        # A column new since the last release: its value in every record that was there is a change from nothing.
+        for column in diff.get("columns_added", []):
+            for record, row in after.items():
+                if record in before and row[column]:
+                    diff["changed"].append({"key": record, "changes": {column: ("", row[column])}})
         for changed in diff["changed"]:
             for column, (old, new) in sorted(changed["changes"].items()):
                 changes.append(

@@ -124,3 +124,17 @@ def test_rebuilding_the_same_csvs_gives_the_same_ids_and_urls(tmp_path):
         link == f"/agency/{row['agency_id']}"
         for link, row in zip(links, sqlite_utils.Database(first).query(query), strict=True)
     )
+
+
+def test_a_new_column_is_recorded_as_a_change_for_every_record(tmp_path):
+    previous, current = tmp_path / "released", tmp_path / "data"
+    previous.mkdir()
+    current.mkdir()
+    (previous / "agencies.csv").write_text("agency_id,name\nsynthetic-a,Synthetic A\nsynthetic-b,Synthetic B\n")
+    (current / "agencies.csv").write_text(
+        "agency_id,name,aliases\nsynthetic-a,Synthetic A,SA\nsynthetic-b,Synthetic B,\n"
+    )
+    changes = release.changes_between(previous, current, "9.9.9")
+    assert [(c["record"], c["column_name"], c["old_value"], c["new_value"]) for c in changes] == [
+        ("synthetic-a", "aliases", "", "SA")
+    ]

@@ -39,6 +39,24 @@ def agency_count(real_db: Path) -> int:
         return db.execute("select count(*) from agencies where latitude is not null").fetchone()[0]
 
 
+def test_static_agency_pages_say_what_agency_shown_says(static_site: str, real_db: Path):
+    """The static door: the same headline label, count wording and period as the live pages (tests/test_doors.py)."""
+    import urllib.request
+
+    from tests.conftest import page_text
+    from tests.test_doors import SAMPLE
+
+    with sqlite3.connect(real_db) as db:
+        db.row_factory = sqlite3.Row
+        for agency_id in SAMPLE:
+            agency = db.execute("select * from agency_shown where agency_id = ?", [agency_id]).fetchone()
+            with urllib.request.urlopen(f"{static_site}agency/{agency_id}/") as response:
+                text = page_text(response.read().decode("utf-8"))
+            assert f"{agency['response_symbol']} {agency['response_label']}" in text
+            assert agency["count_words"] in text
+            assert agency["use_period"] == "leaked" or agency["period_label"] in text
+
+
 class Links(HTMLParser):
     """Every URL a page links to or loads: (attribute, tag, rel, url)."""
 
