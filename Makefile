@@ -16,7 +16,7 @@ CHROMIUM ?= /usr/bin/chromium
 AXE_VERSION := 4.14.1
 AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: help install build serve check test add lint profile clean browser release loadtest static static-serve publish-static publish-generate publish bench bench-full
+.PHONY: help install build serve check test add attack lint profile clean browser release loadtest static static-serve publish-static publish-generate publish bench bench-full
 
 help: ## this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /\1\t/' | expand -t 18
@@ -89,6 +89,14 @@ loadtest: clearview.db ## 50 clients for 60 s against a local server
 	for i in $$(seq 50); do curl -sf -o /dev/null http://127.0.0.1:$(LOAD_PORT)/ && break; sleep 0.2; done; \
 	$(BIN)/python bench/loadtest.py --url http://127.0.0.1:$(LOAD_PORT) --clients $${LOAD_CLIENTS:-50} --seconds $${LOAD_SECONDS:-60}
 
+# 20 clients send expensive SQL for 30 s while readers load pages: reader latency, hostile durations, server memory.
+ATTACK_PORT ?= 8003
+attack: clearview.db ## the hostile-visitor benchmark (bench/attack.py): readers' latency under 20 SQL attackers
+	@$(BIN)/datasette serve $(DATASETTE_OPTIONS) -h 127.0.0.1 -p $(ATTACK_PORT) > .attack-server.log 2>&1 & server=$$!; \
+	trap "kill $$server" EXIT; \
+	for i in $$(seq 100); do curl -sf -o /dev/null http://127.0.0.1:$(ATTACK_PORT)/ && break; sleep 0.2; done; \
+	$(BIN)/python bench/attack.py --url http://127.0.0.1:$(ATTACK_PORT) --pid $$server --hostile $${ATTACK_CLIENTS:-20} --seconds $${ATTACK_SECONDS:-30}
+
 # The static edition in site/: every page rendered by the live site, for the URL it will be served at. SITE_URL's
 # path is the base path (https://user.github.io/repo/ -> /repo/). LIVE_URL= sends SQL links to a live Datasette
 # instead of Datasette Lite.
@@ -136,4 +144,4 @@ profile: $(INSTALLED) ## csvstat of every raw file
 	@for file in data/*.csv; do echo "==> $$file"; $(BIN)/csvstat "$$file"; done
 
 clean: ## remove what the build and tests made
-	rm -rf clearview.db .building-* site build .pytest_cache .loadtest-server.log bench/out
+	rm -rf clearview.db .building-* site build .pytest_cache .loadtest-server.log .attack-server.log bench/out

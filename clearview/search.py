@@ -19,6 +19,7 @@ from rapidfuzz import fuzz, process
 from clearview.cache import once_per_database
 from clearview.gazetteer import Gazetteer, county_key, name_keys
 from clearview.normalise import fold, subdivision_name
+from clearview.sql_limits import own_rows
 
 NAME_THRESHOLD = 80  # mean rapidfuzz ratio of typed words: "tornto" scores 92 against "toronto"
 NEARBY_KM = 50
@@ -175,7 +176,7 @@ async def agency_index(database) -> AgencyIndex:
     """The index of a served database (a datasette.database.Database), built once."""
 
     async def build(database) -> AgencyIndex:
-        return AgencyIndex([dict(row) for row in await database.execute(AGENCIES_SQL)])
+        return AgencyIndex(await own_rows(database, AGENCIES_SQL))
 
     return await once_per_database(database, "agency_index", build)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from clearview.sql_limits import own_rows
+
 # For each published total, two counts of the agencies here within its scope ('US' or 'outside US'):
 # - from_table: built the same way as the table (agencies that this table's own source names, with the status that
 #   source gives them), so a share of the published figure can be given;
@@ -97,7 +99,7 @@ async def tallies(database: Any) -> dict:
     """database is a datasette.database.Database."""
 
     async def rows(sql: str) -> list[dict]:
-        return [dict(row) for row in await database.execute(sql)]
+        return await own_rows(database, sql)
 
     published = await rows(TOTALS_SQL)
     for total in published:

@@ -10,6 +10,8 @@ import json
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 
+from clearview.sql_limits import own_rows
+
 DATABASE = "clearview"
 
 
@@ -31,14 +33,14 @@ async def table_download(datasette, request):
     table, extension = request.url_vars["table"], request.url_vars["format"]
     if table not in await downloadable(database):
         raise NotFound("No such table")
-    result = await database.execute(f"select * from [{table}]", truncate=False, custom_time_limit=10_000)
+    rows = await own_rows(database, f"select * from [{table}]")
     if extension == "json":
-        body = json.dumps([dict(row) for row in result.rows], ensure_ascii=False, indent=1)
+        body = json.dumps(rows, ensure_ascii=False, indent=1)
         return Response(body, content_type="application/json; charset=utf-8")
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(result.columns)
-    writer.writerows(result.rows)
+    writer.writerow(await database.table_columns(table))
+    writer.writerows(row.values() for row in rows)
     return Response(out.getvalue(), content_type="text/csv; charset=utf-8")
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
@@ -17,20 +16,13 @@ from clearview.search import Found, agency_index, search
 from clearview.search_index import browser_index
 
 DATABASE = "clearview"
-_loading = threading.Lock()
-
-
-def load_places() -> gazetteer.Gazetteer:
-    # gazetteer.load is cached, but concurrent first calls would each read the files: one loads, the rest wait.
-    with _loading:
-        return gazetteer.load()
 
 
 async def search_page(datasette, request):
     query = request.args.get("q", "")[:200]
     results = None
     if query.strip():
-        places = await asyncio.to_thread(load_places)  # a few seconds once, then cached
+        places = await asyncio.to_thread(gazetteer.load)  # a few seconds once, then cached
         results = search(await agency_index(datasette.get_database(DATABASE)), query, places)
     html = await datasette.render_template("search.html", {"query": query, "results": results}, request=request)
     return Response.html(html)
@@ -43,7 +35,7 @@ async def search_index(datasette, request):
             '{% from "_agency_card.html" import agency_card with context %}{{ agency_card(found) }}'
         )
         cards = [await card.render_async(found=Found(agency, "name"), urls=datasette.urls) for agency in agencies]
-        places = await asyncio.to_thread(load_places)
+        places = await asyncio.to_thread(gazetteer.load)
         index = await asyncio.to_thread(browser_index, agencies, places, cards)
         return json.dumps(index, ensure_ascii=False, separators=(",", ":"))
 

@@ -1,0 +1,142 @@
+"""The hostile visitor, measured: 20 clients send expensive SQL for a fixed time while readers load their pages.
+
+    python bench/attack.py --url http://127.0.0.1:8003 --pid PID [--hostile 20] [--seconds 30]   (`make attack`)
+
+Prints the readers' latency percentiles per page, the slowest hostile request, the hostile status codes and the
+server's peak resident memory (from /proc, sampled), and the readers' latency right after the attack (recovery).
+Exits 1 if a reader page failed. Loopback only; every loop is bounded in time and count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script from the repository root
+
+from loadtest import loopback, percentile  # noqa: E402
+
+READERS = {
+    "landing": "/",
+    "search": "/search?q=Toronto+Police",
+    "agency page": "/agency/toronto-police-service",
+}
+HOSTILE = [  # the attacks of issue 17, each once refused by a limit
+    "select length(randomblob(999999999))",
+    "select length(printf('%.*c',1000000000,'x'))",
+    "select length(replace(replace(replace(replace(substr(quote(zeroblob(500)),1,1000),'0','0000000000'),"
+    "'0','0000000000'),'0','0000000000'),'0','0000000000'))",
+    "select hex(fts3_tokenizer('simple'))",
+    "with recursive r(n) as (select 1 union all select n+1 from r limit 2000) select substr(hex(n), 1) || "
+    "(select group_concat(name) from agencies) from r",
+    "with recursive r(n) as (select 1 union all select n+1 from r) select count(*) from r",  # stops at 1 s
+    "with recursive r(s) as (select 'x' union all select s||s from r limit 40) select length(s) from r",
+]
+MAX_REQUESTS = 200_000
+
+
+def resident_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def hostile(base: str, deadline: float, durations: list[float], codes: Counter, budget: list[int], n: int):
+    async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+        turn = n
+        while time.monotonic() < deadline and budget[0] > 0:
+            budget[0] -= 1
+            sql = HOSTILE[turn % len(HOSTILE)]
+            turn += 1
+            start = time.perf_counter()
+            try:
+                codes[(await http.get("/clearview.json", params={"sql": sql})).status_code] += 1
+            except httpx.HTTPError as error:
+                codes[type(error).__name__] += 1
+            durations.append(time.perf_counter() - start)
+
+
+async def reader(base: str, deadline: float, times: dict, failures: list, budget: list[int], n: int) -> None:
+    names = list(READERS)
+    async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+        turn = n
+        while time.monotonic() < deadline and budget[0] > 0:
+            budget[0] -= 1
+            name = names[turn % len(names)]
+            turn += 1
+            start = time.perf_counter()
+            try:
+                response = await http.get(READERS[name])
+                if response.status_code != 200:
+                    failures.append(f"{READERS[name]}: HTTP {response.status_code}")
+            except httpx.HTTPError as error:
+                failures.append(f"{READERS[name]}: {type(error).__name__}")
+            times[name].append((time.perf_counter() - start) * 1000)
+            await asyncio.sleep(0.05)
+
+
+async def sample_memory(pid: int, deadline: float, peak: list[float]) -> None:
+    while time.monotonic() < deadline:
+        peak[0] = max(peak[0], resident_mb(pid))
+        await asyncio.sleep(0.2)
+
+
+def report(title: str, times: dict) -> None:
+    print(title)
+    print(f"  {'page':<12} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+    for name in READERS:
+        values = times[name]
+        if values:
+            print(
+                f"  {name:<12} {len(values):>8} {percentile(values, 0.5):>8.1f} {percentile(values, 0.95):>8.1f} "
+                f"{max(values):>8.1f}"
+            )
+
+
+async def run(base: str, pid: int, hostiles: int, seconds: float) -> int:
+    budget, failures = [MAX_REQUESTS], []
+    times: dict[str, list[float]] = defaultdict(list)
+    durations: list[float] = []
+    codes: Counter = Counter()
+    peak = [resident_mb(pid)]
+    print(f"server resident before: {peak[0]:.0f} MB")
+    deadline = time.monotonic() + seconds
+    await asyncio.gather(
+        sample_memory(pid, deadline, peak),
+        *(hostile(base, deadline, durations, codes, budget, n) for n in range(hostiles)),
+        *(reader(base, deadline, times, failures, budget, n) for n in range(3)),
+    )
+    print(f"{hostiles} hostile clients for {seconds:.0f} s: {len(durations):,} hostile requests, codes {dict(codes)}")
+    print(f"slowest hostile request: {max(durations):.2f} s; server resident peak: {peak[0]:.0f} MB")
+    report("readers during the attack:", times)
+    after: dict[str, list[float]] = defaultdict(list)
+    await asyncio.gather(*(reader(base, time.monotonic() + 5, after, failures, budget, n) for n in range(3)))
+    report("readers in the 5 s after it (recovery):", after)
+    print(f"server resident after: {resident_mb(pid):.0f} MB")
+    for failure in failures[:5]:
+        print("reader failure:", failure)
+    return 1 if failures else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", default="http://127.0.0.1:8003")
+    parser.add_argument("--pid", type=int, required=True, help="the server's process id, for its memory")
+    parser.add_argument("--hostile", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=30)
+    args = parser.parse_args()
+    if not loopback(args.url):
+        print(f"refused: {args.url} is not a loopback address", file=sys.stderr)
+        return 2
+    return asyncio.run(run(args.url.rstrip("/"), args.pid, args.hostile, args.seconds))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""The hostile visitor (issue 17): each attack that once held a core or gigabytes now ends at once with a 400 that
+says why; visitor SQL runs a bounded number at a time; /data/ serves only published files; caches compute once.
+Timings live in `make attack` (bench/attack.py), not here."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from clearview import sql_limits
+from clearview.cache import once_per_database
+from tests.conftest import ROOT
+
+ATTACKS = {
+    "select length(randomblob(999999999))": "not authorized to use function: randomblob",
+    "select zeroblob(200000000)": "not authorized to use function: zeroblob",
+    "select length(printf('%.*c',1000000000,'x'))": "not authorized to use function: printf",
+    "select length(format('%.*c',1000000000,'x'))": "not authorized to use function: format",
+    "select hex(fts3_tokenizer('simple'))": "not authorized to use function: fts3_tokenizer",
+    "select hex(fts3_tokenizer('simple', x'0000000000000000'))": "not authorized to use function: fts3_tokenizer",
+    "with recursive r(s) as (select 'x' union all select s||s from r limit 40) select length(s) from r": (
+        "string or blob too big"
+    ),
+    "select length(replace(replace(replace(replace(replace(quote(hex(zeroblob(1))), '0', '0000000000'), '0', "
+    "'0000000000'), '0', '0000000000'), '0', '0000000000'), '0', '0000000000'))": "not authorized",
+    "select length(json_quote(replace(hex(randomblob(1)), 'A', 'AAAA')))": "not authorized",
+    # 2,000 rows of 64 KB: a short request that would answer with 128 MB.
+    "with recursive d(s, k) as (select 'x', 0 union all select s || s, k + 1 from d where k < 16), "
+    "r(n) as (select 1 union all select n + 1 from r limit 2000) "
+    "select n, s from r, d where k = 16": "result too large",
+}
+
+
+@pytest.mark.parametrize("sql, refusal", ATTACKS.items(), ids=range(len(ATTACKS)))
+async def test_an_expensive_query_is_refused_with_its_reason(real_site, sql, refusal):
+    response = await real_site.client.get("/clearview.json", params={"sql": sql})
+    assert response.status_code == 400
+    assert refusal in response.json()["error"]
+
+
+async def test_a_where_clause_is_bounded_the_same_way(real_site):
+    response = await real_site.client.get("/clearview/agencies.json", params={"_where": "randomblob(1000000000)"})
+    assert response.status_code == 400 and "not authorized to use function: randomblob" in response.json()["error"]
+
+
+async def test_every_real_value_fits_the_length_limit(real_db):
+    import sqlite3
+
+    with sqlite3.connect(real_db) as db:
+        for (table,) in db.execute("select name from sqlite_master where type = 'table'"):
+            for (column,) in [(c[1],) for c in db.execute(f"pragma table_info([{table}])")]:
+                longest = db.execute(f"select max(length(cast([{column}] as blob))) from [{table}]").fetchone()[0]
+                assert (longest or 0) < sql_limits.MAX_VALUE_BYTES, (table, column)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/clearview/agencies?_sort=nope", "/clearview/agencies.json?_sort_desc=nope", "/clearview/agencies?_through=x"],
+)
+async def test_a_bad_parameter_is_a_400_not_a_500(real_site, path):
+    response = await real_site.client.get(path)
+    assert response.status_code == 400
+
+
+async def test_the_downloads_and_tallies_are_our_own_queries_outside_the_budget(real_site):
+    for path in ("/downloads/agency_shown.csv", "/downloads/responses.json", "/tallies"):
+        assert (await real_site.client.get(path)).status_code == 200
+
+
+async def test_data_serves_only_the_published_files(real_site):
+    debris = [ROOT / "data" / name for name in (".env", "~$agencies.xlsx", "agencies.csv.bak")]
+    try:
+        for path in debris:
+            path.write_text("EDITOR=someone\n")
+        for path in debris:
+            assert (await real_site.client.get(f"/data/{path.name}")).status_code == 404
+        assert (await real_site.client.get("/data/released/agencies.csv")).status_code == 404
+        for name in ("agencies.csv", "use_periods.csv", "README.md", "CHANGELOG.md"):
+            assert (await real_site.client.get(f"/data/{name}")).status_code == 200
+    finally:
+        for path in debris:
+            path.unlink(missing_ok=True)
+
+
+async def test_visitor_sql_past_the_bound_gets_429_and_readers_pass():
+    from plugins import visitor_sql
+
+    started, release = asyncio.Event(), asyncio.Event()
+
+    async def slow_app(scope, receive, send):
+        started.set()
+        await release.wait()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    class Site:
+        def metadata(self, *args, **kwargs):
+            return {"agencies_within_km": {}}
+
+    app = visitor_sql.asgi_wrapper(Site())(slow_app)
+    statuses: list[int] = []
+
+    async def get(path: str, query: bytes) -> None:
+        async def send(message):
+            if message["type"] == "http.response.start":
+                statuses.append(message["status"])
+
+        await app({"type": "http", "path": path, "query_string": query}, None, send)
+
+    first = asyncio.create_task(get("/clearview.json", b"sql=select+1"))
+    await started.wait()
+    await get("/clearview/agencies_within_km.json", b"km=5&latitude=1&longitude=1")  # waits, then 429
+    assert statuses == [429]
+    reader = asyncio.create_task(get("/agency/x", b""))
+    await asyncio.sleep(0)
+    release.set()
+    await asyncio.gather(first, reader)
+    assert sorted(statuses) == [200, 200, 429]
+
+
+async def test_concurrent_first_requests_compute_an_answer_once():
+    calls = 0
+
+    class Database:
+        hash, path = "synthetic-hash", "synthetic.db"
+
+    async def compute(database):
+        nonlocal calls
+        calls += 1
+        await asyncio.sleep(0.05)
+        return "answer"
+
+    answers = await asyncio.gather(*(once_per_database(Database(), "synthetic", compute) for _ in range(20)))
+    assert answers == ["answer"] * 20 and calls == 1
