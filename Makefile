@@ -93,7 +93,7 @@ loadtest: clearview.db ## 50 clients for 60 s against a local server
 ATTACK_PORT ?= 8003
 attack: clearview.db ## the hostile-visitor benchmark (bench/attack.py): readers' latency under 20 SQL attackers
 	@$(BIN)/datasette serve $(DATASETTE_OPTIONS) -h 127.0.0.1 -p $(ATTACK_PORT) > .attack-server.log 2>&1 & server=$$!; \
-	trap "kill $$server" EXIT; \
+	trap "kill $$server 2> /dev/null" EXIT; \
 	for i in $$(seq 100); do curl -sf -o /dev/null http://127.0.0.1:$(ATTACK_PORT)/ && break; sleep 0.2; done; \
 	$(BIN)/python bench/attack.py --url http://127.0.0.1:$(ATTACK_PORT) --pid $$server --hostile $${ATTACK_CLIENTS:-20} --seconds $${ATTACK_SECONDS:-30}
 

@@ -3,7 +3,8 @@
     python bench/attack.py --url http://127.0.0.1:8003 --pid PID [--hostile 20] [--seconds 30]   (`make attack`)
 
 Prints the readers' latency percentiles per page, the slowest hostile request, the hostile status codes and the
-server's peak resident memory (from /proc, sampled), and the readers' latency right after the attack (recovery).
+server's peak resident memory (from /proc, sampled), the readers' latency right after the attack (recovery), and
+how long the server takes to stop on one SIGTERM.
 Exits 1 if a reader page failed. Loopback only; every loop is bounded in time and count.
 """
 
@@ -11,6 +12,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import signal
 import sys
 import time
 from collections import Counter, defaultdict
@@ -88,6 +91,17 @@ async def sample_memory(pid: int, deadline: float, peak: list[float]) -> None:
         await asyncio.sleep(0.2)
 
 
+async def seconds_to_stop(pid: int, patience: float = 20) -> float:
+    """SIGTERM once, then wait for the process to go (a hostile query once kept a server alive for minutes)."""
+    start = time.monotonic()
+    os.kill(pid, signal.SIGTERM)
+    while Path(f"/proc/{pid}").exists() and Path(f"/proc/{pid}/status").read_text().find("State:\tZ") < 0:
+        if time.monotonic() - start > patience:
+            return float("inf")
+        await asyncio.sleep(0.05)
+    return time.monotonic() - start
+
+
 def report(title: str, times: dict) -> None:
     print(title)
     print(f"  {'page':<12} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
@@ -120,6 +134,7 @@ async def run(base: str, pid: int, hostiles: int, seconds: float) -> int:
     await asyncio.gather(*(reader(base, time.monotonic() + 5, after, failures, budget, n) for n in range(3)))
     report("readers in the 5 s after it (recovery):", after)
     print(f"server resident after: {resident_mb(pid):.0f} MB")
+    print(f"shutdown on the first SIGTERM: {await seconds_to_stop(pid):.2f} s")
     for failure in failures[:5]:
         print("reader failure:", failure)
     return 1 if failures else 0

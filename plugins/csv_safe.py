@@ -8,10 +8,13 @@ import codecs
 import csv
 import io
 import re
+import sys
 
 from datasette import hookimpl
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# The csv module's default cell limit (131,072 characters) would end a download with an error mid-stream.
+csv.field_size_limit(sys.maxsize)
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 

@@ -133,3 +133,48 @@ async def test_concurrent_first_requests_compute_an_answer_once():
 
     answers = await asyncio.gather(*(once_per_database(Database(), "synthetic", compute) for _ in range(20)))
     assert answers == ["answer"] * 20 and calls == 1
+
+
+async def test_assets_and_reader_pages_carry_cache_control_and_an_etag_that_answers_304(real_site):
+    for path, max_age in (
+        ("/static/site.css", "max-age=86400"),
+        ("/", "max-age=300"),
+        ("/agency/toronto-police-service", "max-age=300"),
+    ):
+        first = await real_site.client.get(path)
+        assert max_age in first.headers["cache-control"] and first.headers["etag"].startswith('W/"')
+        again = await real_site.client.get(path, headers={"if-none-match": first.headers["etag"]})
+        assert again.status_code == 304 and again.content == b""
+
+
+async def test_etags_change_with_the_data(real_site, synthetic_db):
+    from tests.conftest import make_datasette
+
+    other = make_datasette(synthetic_db)
+    assert (await real_site.client.get("/")).headers["etag"] != (await other.client.get("/")).headers["etag"]
+
+
+async def test_the_database_download_etag_follows_the_file(real_db, tmp_path):
+    import os
+
+    from tests.conftest import make_datasette
+
+    copy = tmp_path / "clearview.db"
+    copy.write_bytes(real_db.read_bytes())
+    site = make_datasette(copy)
+    before = (await site.client.get("/clearview.db")).headers["etag"]
+    os.utime(copy, ns=(1, 1))  # a rebuild under a running server
+    assert (await site.client.get("/clearview.db")).headers["etag"] != before
+
+
+async def test_text_is_gzipped_for_clients_that_ask(real_site):
+    response = await real_site.client.get("/search/index.json", headers={"accept-encoding": "gzip"})
+    assert response.headers["content-encoding"] == "gzip" and response.json()
+
+
+def test_a_csv_cell_longer_than_the_csv_modules_default_limit_streams_whole():
+    from plugins.csv_safe import CsvNeutraliser
+
+    cell = "x" * 200_000
+    out = CsvNeutraliser().feed(f"a,b\r\n{cell},=1+1\r\n".encode(), final=True)
+    assert out == f"a,b\r\n{cell},'=1+1\r\n".encode()
