@@ -51,29 +51,36 @@ def resident_mb(pid: int) -> float:
     return 0.0
 
 
+async def repeat(deadline: float, budget: list[int], first: int, step) -> None:
+    """await step(turn) for turn = first, first + 1, ... until the deadline or the shared request budget runs out."""
+    turn = first
+    while time.monotonic() < deadline and budget[0] > 0:
+        budget[0] -= 1
+        await step(turn)
+        turn += 1
+
+
 async def hostile(base: str, deadline: float, durations: list[float], codes: Counter, budget: list[int], n: int):
     async with httpx.AsyncClient(base_url=base, timeout=60) as http:
-        turn = n
-        while time.monotonic() < deadline and budget[0] > 0:
-            budget[0] -= 1
-            sql = HOSTILE[turn % len(HOSTILE)]
-            turn += 1
+
+        async def attack(turn: int) -> None:
             start = time.perf_counter()
             try:
+                sql = HOSTILE[turn % len(HOSTILE)]
                 codes[(await http.get("/clearview.json", params={"sql": sql})).status_code] += 1
             except httpx.HTTPError as error:
                 codes[type(error).__name__] += 1
             durations.append(time.perf_counter() - start)
 
+        await repeat(deadline, budget, n, attack)
+
 
 async def reader(base: str, deadline: float, times: dict, failures: list, budget: list[int], n: int) -> None:
     names = list(READERS)
     async with httpx.AsyncClient(base_url=base, timeout=60) as http:
-        turn = n
-        while time.monotonic() < deadline and budget[0] > 0:
-            budget[0] -= 1
+
+        async def read(turn: int) -> None:
             name = names[turn % len(names)]
-            turn += 1
             start = time.perf_counter()
             try:
                 response = await http.get(READERS[name])
@@ -83,6 +90,8 @@ async def reader(base: str, deadline: float, times: dict, failures: list, budget
                 failures.append(f"{READERS[name]}: {type(error).__name__}")
             times[name].append((time.perf_counter() - start) * 1000)
             await asyncio.sleep(0.05)
+
+        await repeat(deadline, budget, n, read)
 
 
 async def sample_memory(pid: int, deadline: float, peak: list[float]) -> None:

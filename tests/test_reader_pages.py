@@ -135,3 +135,23 @@ async def test_every_page_gets_the_map_config_from_the_database(real_site, real_
     assert [s["response_status"] for s in config["statuses"]] == statuses
     assert config["tileLayer"].startswith("https://")
     assert 'src="/static/agency-map-markers.js"' in html
+
+
+async def test_every_page_has_the_header_with_a_search_box(real_site):
+    for path in ("/", "/agency/toronto-police-service", "/clearview/agencies", "/clearview", "/tallies", "/nope"):
+        html = (await real_site.client.get(path)).text
+        assert 'class="header-search"' in html and 'href="/map">Map</a>' in html, path
+
+
+async def test_a_404_helps_the_reader_on_and_never_says_the_data_is_unreleased(real_site):
+    response = await real_site.client.get("/agency/no-such-agency")
+    assert response.status_code == 404
+    text = page_text(response.text)
+    assert "That page is not here. Search instead:" in text and "For example: Toronto" in text
+    assert "Data release 2026.12.01" in text and "not yet released" not in text
+
+
+async def test_an_empty_search_gives_examples_and_the_caveat(real_site):
+    text = page_text((await real_site.client.get("/search?q=")).text)
+    assert "Search the agencies" in text and "For example: Timmins" in text
+    assert "The leaked data covers 2018 to February 2020" in text
