@@ -849,7 +849,8 @@ def summarise(tables: Tables) -> None:
     responses, counts = group(tables["responses"]), group(tables["search_counts"])
     for agency in tables["agencies"]:
         agency_id = agency["agency_id"]
-        dated = [r | {"date": r["response_date"] or sources[r["source_id"]]["published"]} for r in responses[agency_id]]
+        # A response is dated by when the source says the agency answered; undated ones rank after dated ones.
+        dated = [r | {"date": r["response_date"]} for r in responses[agency_id]]
         best = headline.headline_response(dated, precedence, confirms)
         agency["response_status"], agency["response_source_id"] = best["response_status"], best["source_id"]
         agency["statement"], agency["statement_by"] = best["statement"], best["statement_by"]

@@ -52,8 +52,8 @@ def later_first(date: str) -> str:
 
 
 def headline_response(responses: list[Row], precedence: dict[str, int], confirms: set[str]) -> Row:
-    """The response the site leads with. Each row has response_status, statement and date (its response date,
-    else its source's date)."""
+    """The response the site leads with. Each row has response_status, statement and date (its response_date: when
+    the source says the agency answered; blank where it does not say)."""
     confirming = [r for r in responses if r["response_status"] in confirms]
     if confirming:
         return min(

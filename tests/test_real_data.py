@@ -213,3 +213,15 @@ def test_no_published_fact_lacks_a_source(real_db):
     assert unsourced == []
     facts = db.execute("select count(*) from source_facts").fetchone()[0]
     assert facts == db["responses"].count + db["search_counts"].count + db["published_totals"].count
+
+
+def test_the_audits_status_corrections_hold(real_db):
+    """corrections.md B, as data/README.md records them: the headline follows the rule, not the order of rows."""
+    db = sqlite_utils.Database(real_db)
+    headline = {
+        r["agency_id"]: r["response_status"] for r in db.query("select agency_id, response_status from agencies")
+    }
+    assert headline["metropolitan-police-service"] == "declined"  # latest dated, over Metro's January FOI "No"
+    assert headline["ministry-of-the-interior-france"] == "declined"  # the primary source, dated
+    assert headline["hampton-police-division"] == headline["newport-news-police-department"] == "denied"
+    assert headline["south-australia-police"] == "denied"

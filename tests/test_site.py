@@ -136,6 +136,8 @@ async def test_every_html_page_declares_its_language(real_site):
     for path in ("/", "/clearview", "/clearview/agency_map", "/agency/toronto-police-service", "/methodology"):
         html = (await real_site.client.get(path)).text
         assert html.lstrip().startswith('<!DOCTYPE html>\n<html lang="en">'), path
+        # Within the first 1,024 bytes, where a browser looks when the server sends no charset.
+        assert '<meta charset="utf-8">' in html.encode()[:1024].decode("utf-8", "ignore"), path
 
 
 def test_every_table_and_column_is_described(real_db):

@@ -39,6 +39,17 @@ def agency_count(real_db: Path) -> int:
         return db.execute("select count(*) from agencies where latitude is not null").fetchone()[0]
 
 
+def test_every_static_page_reads_right_under_a_server_that_sends_no_charset(static_site: str):
+    """http.server sends text/html with no charset: each page must say utf-8 itself, in its first 1,024 bytes."""
+    import urllib.request
+
+    with urllib.request.urlopen(f"{static_site}agency/toronto-police-service/") as response:
+        assert "charset" not in response.headers["content-type"]
+        page = response.read()
+    assert b'<meta charset="utf-8">' in page[:1024]
+    assert "Police department · Toronto".encode() in page
+
+
 def test_static_agency_pages_say_what_agency_shown_says(static_site: str, real_db: Path):
     """The static door: the same headline label, count wording and period as the live pages (tests/test_doors.py)."""
     import urllib.request
