@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -34,13 +35,24 @@ def facts_file(folder: Path, rows: list[dict]) -> Path:
     return path
 
 
-def run_add(facts: Path, data: Path, db: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "clearview.add", str(facts), "--data", str(data), "--db", str(db)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def run_add(capsys):
+    """`make add FILE=...` in this process (the gazetteer read once); test_one_fact_from_the_command_line runs the
+    command itself."""
+
+    def run(facts: Path, data: Path, db: Path) -> Run:
+        code = add.main([str(facts), "--data", str(data), "--db", str(db)])
+        out = capsys.readouterr()
+        return Run(code, out.out, out.err)
+
+    return run
 
 
 def rows(path: Path) -> list[dict]:
@@ -53,7 +65,7 @@ def data(tmp_path) -> Path:
     return synthetic_data(tmp_path / "data")
 
 
-def test_a_new_agency_with_two_sources_goes_in_with_one_command(data, tmp_path):
+def test_a_new_agency_with_two_sources_goes_in_with_one_command(data, tmp_path, run_add):
     facts = facts_file(
         tmp_path,
         [
@@ -82,7 +94,7 @@ def test_a_new_agency_with_two_sources_goes_in_with_one_command(data, tmp_path):
     assert db["search_counts"].get(("synthetic-thunder-bay-police-service", ids.source_id("https://example.org/b")))
 
 
-def test_a_row_for_a_known_agency_and_source_corrects_it(data, tmp_path):
+def test_a_row_for_a_known_agency_and_source_corrects_it(data, tmp_path, run_add):
     facts = facts_file(
         tmp_path,
         [
@@ -105,7 +117,7 @@ def test_a_row_for_a_known_agency_and_source_corrects_it(data, tmp_path):
     assert len(rows(data / "agencies.csv")) == 3
 
 
-def test_an_ambiguous_agency_is_refused_with_its_candidates(data, tmp_path):
+def test_an_ambiguous_agency_is_refused_with_its_candidates(data, tmp_path, run_add):
     agencies = rows(data / "agencies.csv")
     agencies.append(agencies[0] | {"agency_id": "synthetic-timmins-police-2", "state_province": "Québec", "city": ""})
     write_csv(data / "agencies.csv", agencies)
@@ -129,7 +141,7 @@ def test_an_ambiguous_agency_is_refused_with_its_candidates(data, tmp_path):
     assert {p.name: p.read_bytes() for p in data.glob("*.csv")} == before
 
 
-def test_a_fact_the_build_refuses_leaves_data_as_it_was(data, tmp_path):
+def test_a_fact_the_build_refuses_leaves_data_as_it_was(data, tmp_path, run_add):
     before = {p.name: p.read_bytes() for p in data.glob("*.csv")}
     facts = facts_file(
         tmp_path,
@@ -143,7 +155,7 @@ def test_a_fact_the_build_refuses_leaves_data_as_it_was(data, tmp_path):
     assert not (tmp_path / "clearview.db").exists()
 
 
-def test_a_fact_without_the_sources_words_is_refused(data, tmp_path):
+def test_a_fact_without_the_sources_words_is_refused(data, tmp_path, run_add):
     facts = facts_file(tmp_path, [NEW_AGENCY | {"source_url": "https://example.org/e"}])
     run = run_add(facts, data, tmp_path / "clearview.db")
     assert run.returncode == 1
