@@ -181,12 +181,37 @@ async def agency_index(database) -> AgencyIndex:
     return await once_per_database(database, "agency_index", build)
 
 
+# How a person asks, read the same way by the static site (search_index.py exports these; static-search.js applies
+# them): filler around the words that matter goes ("my town is Hamden CT", "police in Timmins", "... use
+# Clearview?"); common abbreviations are spelt out for names ("Chicago PD"); a place followed by an agency word is
+# looked up as the place ("Montreal police", "Boise PD", "Indiana state police").
+FILLER = re.compile(
+    r"^(?:(?:my (?:town|city|county|state|province) is|i live in|i am in|i'm in|im in|what about|agencies in"
+    r"|(?:the )?police (?:department |service )?(?:in|of|for)|(?:the )?sheriff(?:'s office)? (?:in|of|for)"
+    r"|did|does|has|in|near|around) )+"
+)
+TRAILING = re.compile(r"(?: (?:use[ds]?|using|use of) clearview(?: ai)?| \?|\?)+$")
+ABBREVIATIONS = {"pd": "police department", "so": "sheriff's office", "ps": "police service", "da": "district attorney"}
+AGENCY_WORDS = re.compile(
+    r" (?:state police|police(?: department| service| force)?|sheriff(?:'s office|'s department| office)?"
+    r"|pd|so|ps|da|district attorney(?:'s office)?|constabulary)$"
+)
+
+
+def understand(text: str) -> tuple[str, str]:
+    """(what to match against agency names, what to look up as a place) in a folded query."""
+    text = TRAILING.sub("", FILLER.sub("", text)).strip(" ,.")
+    expanded = " ".join(ABBREVIATIONS.get(word, word) for word in text.split(" "))
+    place = AGENCY_WORDS.sub("", text).strip(" ,.")
+    return expanded, place or expanded
+
+
 def search(index: AgencyIndex, query: str, places: Gazetteer) -> Results:
-    text = fold(query).strip(" ,.")
-    if not text:
+    name_text, place_text = understand(fold(query).strip(" ,."))
+    if not name_text:
         return Results(query, [], [])
-    names = match_names(index, text)
-    results = [place_result(index.candidates(p), p) for p in find_places(text, places)]
+    names = match_names(index, name_text)
+    results = [place_result(index.candidates(p), p) for p in find_places(place_text, places)]
     if names:  # a town that shares a word with an agency name ("Police", Poland) only shows if it lists something
         results = [r for r in results if r.here or r.nearby or r.covers]
     return Results(query, names, results)
@@ -237,7 +262,10 @@ def find_places(text: str, places: Gazetteer) -> list[Place]:
     # A county only when the words say so ("Cook County", "Peel Region") or no town has the name.
     if COUNTY_WORDS.search(town) or not towns:
         found += counties_named(places, town, qualifier)
-    return found + [town_place(place) for place in towns]
+    found += [town_place(place) for place in towns]
+    # Two towns of one name in one region (Montréal, Occitanie, twice) would repeat a heading: the larger stays.
+    seen: set[str] = set()
+    return [place for place in found if place.label not in seen and not seen.add(place.label)]
 
 
 def country_place(country) -> Place:

@@ -71,6 +71,10 @@ def browser_index(agencies: list[dict], places: Gazetteer, cards: list[str]) -> 
             "nearby_km": search.NEARBY_KM,
             "generic": sorted(search.GENERIC),
             "county_words": search.COUNTY_WORDS.pattern,
+            "filler": search.FILLER.pattern,
+            "trailing": search.TRAILING.pattern,
+            "abbreviations": search.ABBREVIATIONS,
+            "agency_words": search.AGENCY_WORDS.pattern,
         },
         "agencies": [
             {"name": agency["name"], "words": words, "aliases": sorted(aliases), "card": card}

@@ -126,7 +126,9 @@ function findPlaces(index, text) {
   const towns = named(index, "towns", nameKeys(town), qualifier);
   const countyWords = new RegExp(index.constants.county_words);
   if (countyWords.test(town) || !towns.length) found.push(...named(index, "counties", [countyKey(town)], qualifier));
-  return found.concat(towns);
+  // As clearview.search.find_places: one place per label, the first (the larger) kept.
+  const seen = new Set();
+  return found.concat(towns).filter((place) => !seen.has(place.label) && seen.add(place.label));
 }
 
 function placeResult(index, place) {
@@ -135,11 +137,22 @@ function placeResult(index, place) {
   return { place, here: place.here, nearby: place.nearby, covers };
 }
 
+const trim = (text) => text.replace(/^[ ,.]+|[ ,.]+$/g, "");
+
+// clearview.search.understand, with the patterns the index carries.
+function understand(index, text) {
+  const c = index.constants;
+  const asked = trim(text.replace(new RegExp(c.filler), "").replace(new RegExp(c.trailing), ""));
+  const expanded = asked.split(" ").map((word) => c.abbreviations[word] ?? word).join(" ");
+  const place = trim(asked.replace(new RegExp(c.agency_words), ""));
+  return [expanded, place || expanded];
+}
+
 export function search(index, query) {
-  const text = fold(query).replace(/^[ ,.]+|[ ,.]+$/g, "");
-  if (!text) return { query, names: [], places: [] };
-  const names = matchNames(index, text);
-  let places = findPlaces(index, text).map((place) => placeResult(index, place));
+  const [nameText, placeText] = understand(index, trim(fold(query)));
+  if (!nameText) return { query, names: [], places: [] };
+  const names = matchNames(index, nameText);
+  let places = findPlaces(index, placeText).map((place) => placeResult(index, place));
   if (names.length) places = places.filter((r) => r.here.length || r.nearby.length || r.covers.length);
   return { query, index, names, places };
 }

@@ -95,3 +95,26 @@ def test_a_query_of_generic_words_lists_the_agencies_with_those_words(index, pla
     # Every word in the name or an alias ("São Paulo State Civil Police" is a state police by its alias).
     has_words = [all(w in f"{f.agency['name']} {f.agency['aliases'] or ''}" for w in every.split()) for f in found]
     assert has_words[0] and has_words == sorted(has_words, reverse=True)  # every exact match before any fuzzy one
+
+
+@pytest.mark.parametrize(
+    "query, name, place",
+    [
+        ("my town is Hamden CT", None, "Hamden, Connecticut, United States"),  # filler words
+        ("police in Timmins", "Timmins Police Service", "Timmins, Ontario, Canada"),
+        ("did Toronto police use Clearview?", "Toronto Police Service", "Toronto, Ontario, Canada"),
+        ("Montreal police", None, "Montréal, Quebec, Canada"),  # a place and an agency word
+        ("Boise PD", None, "Boise, Idaho, United States"),  # an abbreviation after a place
+        ("Chicago PD", "Chicago Police Department", "Chicago, Illinois, United States"),
+        ("Toronto PS", "Toronto Police Service", "Toronto, Ontario, Canada"),
+    ],
+)
+def test_the_query_is_read_as_a_person_means_it(index, places, query, name, place):
+    results = search(index, query, places)
+    assert (results.names[0].agency["name"] if results.names else None) == name
+    assert results.places[0].place.label == place
+
+
+def test_a_heading_never_repeats(index, places):
+    labels = [r.place.label for r in search(index, "Montreal", places).places]
+    assert len(labels) == len(set(labels)) and "Montréal, Occitanie, France" in labels

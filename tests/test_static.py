@@ -241,6 +241,15 @@ PARITY_QUERIES = [
     "clifton nj",
     "des moines",
     "xyzzy nowhere",
+    # How a person asks (clearview.search.understand): filler, a place with an agency word, abbreviations.
+    "my town is hamden ct",
+    "police in timmins",
+    "did toronto police use clearview?",
+    "montreal police",
+    "montreal",
+    "boise pd",
+    "chicago pd",
+    "toronto ps",
 ]
 
 
@@ -291,5 +300,6 @@ def test_static_search_answers_as_the_live_search_does(browser: Browser, static_
     live = live_answers(real_db)
     for query in PARITY_QUERIES:
         assert static[query] == live[query], query
-    answered = [q for q in PARITY_QUERIES if live[q]["names"] or live[q]["places"]]
-    assert len(answered) >= len(PARITY_QUERIES) - 2  # the comparison is about real results, not empty lists
+    # The comparison is about real results, not empty lists: only these have no agency by name, in or near.
+    unanswered = {q for q in PARITY_QUERIES if not (live[q]["names"] or live[q]["places"])}
+    assert unanswered <= {"xyzzy nowhere", "tornto polce", "my town is hamden ct", "montreal police", "montreal"}
