@@ -22,6 +22,7 @@ from clearview.normalise import fold, subdivision_name
 from clearview.sql_limits import own_rows
 
 NAME_THRESHOLD = 80  # mean rapidfuzz ratio of typed words: "tornto" scores 92 against "toronto"
+EXACT = 100  # every typed word is a word, or the start of a word, of the name
 NEARBY_KM = 50
 LOCAL_PRECISIONS = {"city", "county", "manual"}
 WIDE_TYPES = {"state_provincial_police", "federal_national_agency", "government_department"}
@@ -212,7 +213,12 @@ def search(index: AgencyIndex, query: str, places: Gazetteer) -> Results:
         return Results(query, [], [])
     names = match_names(index, name_text)
     results = [place_result(index.candidates(p), p) for p in find_places(place_text, places)]
-    if names:  # a town that shares a word with an agency name ("Police", Poland) only shows if it lists something
+    # A place the words name exactly beats names that only look alike: "Sweden" is not Eden Prairie.
+    if results and all(found.score < EXACT for found in names):
+        names = []
+    # A place that lists nothing shows only when nothing else answers: not a town that shares a word with an agency
+    # ("Police", Poland), nor Cañada in Mexico beside Canada.
+    if names or any(r.here or r.nearby or r.covers for r in results):
         results = [r for r in results if r.here or r.nearby or r.covers]
     return Results(query, names, results)
 
@@ -379,7 +385,7 @@ def place_result(agencies: list[dict], place: Place) -> PlaceResult:
         if is_here(agency, place):
             result.here.append(Found(agency, "here"))
         elif (
-            place.kind in ("city", "zip", "county")
+            place.kind in ("city", "zip", "county", "state")
             and agency["agency_type"] in WIDE_TYPES
             and (not agency["state_province"] or fold(agency["state_province"]) == fold(place.state))
         ):

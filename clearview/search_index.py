@@ -37,6 +37,7 @@ class PlaceResults:
         }
         if place.kind in ("city", "zip", "county"):
             entry["population"] = population
+        if place.kind in ("city", "zip", "county", "state"):  # a state is covered by its country's wide agencies
             entry["region"] = self.region(place.country, place.state)
         return entry
 
@@ -68,6 +69,7 @@ def browser_index(agencies: list[dict], places: Gazetteer, cards: list[str]) -> 
     return {
         "constants": {
             "threshold": search.NAME_THRESHOLD,
+            "exact": search.EXACT,
             "nearby_km": search.NEARBY_KM,
             "generic": sorted(search.GENERIC),
             "county_words": search.COUNTY_WORDS.pattern,

@@ -151,9 +151,12 @@ function understand(index, text) {
 export function search(index, query) {
   const [nameText, placeText] = understand(index, trim(fold(query)));
   if (!nameText) return { query, names: [], places: [] };
-  const names = matchNames(index, nameText);
+  let names = matchNames(index, nameText);
   let places = findPlaces(index, placeText).map((place) => placeResult(index, place));
-  if (names.length) places = places.filter((r) => r.here.length || r.nearby.length || r.covers.length);
+  // As clearview.search.search: a place the words name exactly beats names that only look alike.
+  if (places.length && names.every((found) => found.score < index.constants.exact)) names = [];
+  const lists = (r) => r.here.length || r.nearby.length || r.covers.length;
+  if (names.length || places.some(lists)) places = places.filter(lists);
   return { query, index, names, places };
 }
 

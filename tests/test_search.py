@@ -118,3 +118,20 @@ def test_the_query_is_read_as_a_person_means_it(index, places, query, name, plac
 def test_a_heading_never_repeats(index, places):
     labels = [r.place.label for r in search(index, "Montreal", places).places]
     assert len(labels) == len(set(labels)) and "Montréal, Occitanie, France" in labels
+
+
+@pytest.mark.parametrize(
+    "query, place, here_or_covering",
+    [
+        ("Connecticut", "Connecticut, United States", "Federal Bureau of Investigation"),  # a state: national agencies
+        ("New South Wales", "New South Wales, Australia", "Australian Federal Police"),
+        ("Sweden", "Sweden", "Swedish Police Authority"),
+    ],
+)
+def test_an_exact_place_beats_names_that_only_look_alike(index, places, query, place, here_or_covering):
+    results = search(index, query, places)
+    assert results.names == []  # not Eden Prairie for Sweden, nor New York's Southern District for New South Wales
+    assert results.places[0].place.label == place
+    listed = [f.agency["name"] for f in results.places[0].here + results.places[0].covers]
+    assert here_or_covering in listed
+    assert all(r.here or r.nearby or r.covers for r in results.places)  # no empty Cañada beside Canada
