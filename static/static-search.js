@@ -190,25 +190,37 @@ function show({ query, index, names, places }) {
     results.replaceChildren(section);
     return;
   }
-  const parts = [element("h1", `Results for “${query}”`)];
+  // The answer first, as templates/search.html's place_answer writes it.
+  const plural = (n, one, many) => `${n} listed ${n === 1 ? one : many}`;
+  const placeAnswer = (r) =>
+    (r.here.length ? `${plural(r.here.length, "agency is", "agencies are")} in ${r.place.label}.` : `No agency in ${r.place.label} is listed.`) +
+    (r.nearby.length ? ` ${plural(r.nearby.length, "agency is", "agencies are")} within ${index.constants.nearby_km} km.` : "");
+  const answer = [names.length ? `${plural(names.length, "agency matches", "agencies match")} the name.` : "", places.length ? placeAnswer(places[0]) : ""];
+  const parts = [element("h1", `Results for “${query}”`), element("p", answer.filter(Boolean).join(" "), { className: "answer" })];
   if (names.length) {
     const section = element("section");
     section.append(element("h2", "Agencies whose name matches"), list(names.slice(0, 50).map((f) => f.position)));
     if (names.length > 50) section.append(element("p", `${names.length - 50} more: narrow the search.`));
     parts.push(section);
   }
-  for (const result of places) {
+  places.forEach((result, position) => {
     const section = element("section", "", { className: "place-result" });
     section.append(element("h2", result.place.label));
+    if (position) section.append(element("p", placeAnswer(result), { className: "answer" }));
     const town = ["city", "zip"].includes(result.place.kind);
     if (result.here.length) section.append(element("h3", `Listed agencies ${town ? "in this town" : "here"}`), list(result.here));
     if (result.nearby.length) section.append(element("h3", `Listed agencies within ${index.constants.nearby_km} km`), list(result.nearby));
-    if (result.covers.length) section.append(element("h3", "State, provincial and national agencies that cover it"), list(result.covers));
+    if (result.covers.length) {
+      const n = result.covers.length;
+      const details = element("details", "", { className: "covers" });
+      details.append(element("summary", `${n} state, provincial or national ${n === 1 ? "agency covers" : "agencies cover"} ${result.place.label}`), list(result.covers));
+      section.append(details);
+    }
     if (!result.here.length && !result.nearby.length) {
-      section.append(element("p", `No local agency in or near ${result.place.label} is listed. That does not mean none used Clearview: only agencies named in public reporting are here.`, { className: "not-listed" }));
+      section.append(element("p", "That does not mean no local agency used Clearview: only agencies named in public reporting are here.", { className: "not-listed" }));
     }
     parts.push(section);
-  }
+  });
   results.replaceChildren(...parts);
 }
 

@@ -155,3 +155,10 @@ async def test_an_empty_search_gives_examples_and_the_caveat(real_site):
     text = page_text((await real_site.client.get("/search?q=")).text)
     assert "Search the agencies" in text and "For example: Timmins" in text
     assert "The leaked data covers 2018 to February 2020" in text
+
+
+async def test_a_town_search_answers_in_its_first_sentence(real_site):
+    html = (await real_site.client.get("/search?q=Boise")).text
+    first = page_text(html.split('<p class="answer">', 1)[1].split("</p>", 1)[0])
+    assert first == "No agency in Boise, Idaho, United States is listed. 2 listed agencies are within 50 km."
+    assert "<summary>19 state, provincial or national agencies cover Boise, Idaho, United States</summary>" in html

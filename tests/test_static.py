@@ -3,9 +3,11 @@ root and under a sub-path, crawled link by link and opened in Chromium."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import sqlite3
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -192,6 +194,22 @@ def test_a_place_search_lists_the_agencies_in_and_near_it(page: Page, static_sit
     place = page.locator(".place-result").first
     assert place.locator("h2").inner_text().startswith("Toronto, Ontario")
     assert "Toronto Police Service" in place.inner_text()
+
+
+def test_the_static_results_answer_in_their_first_sentence_as_the_live_ones(page: Page, static_site: str, real_db):
+    from tests.conftest import make_datasette, page_text
+
+    for query in ("Boise", "Toronto", "Connecticut"):
+        page.goto(static_site + f"search/?q={query}")
+        page.locator("#search-results .answer").first.wait_for()
+        static = page.locator("#search-results .answer").first.inner_text()
+        # Playwright's sync API keeps an event loop running here: the live site answers in a thread of its own.
+        with ThreadPoolExecutor(1) as thread:
+            live_html = (
+                thread.submit(asyncio.run, make_datasette(real_db).client.get(f"/search?q={query}")).result().text
+            )
+        live = page_text(live_html.split('<p class="answer">', 1)[1].split("</p>", 1)[0])
+        assert static == live, query
 
 
 def test_the_map_shows_every_agency(page: Page, static_site: str, agency_count: int):
