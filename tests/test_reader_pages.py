@@ -162,3 +162,10 @@ async def test_a_town_search_answers_in_its_first_sentence(real_site):
     first = page_text(html.split('<p class="answer">', 1)[1].split("</p>", 1)[0])
     assert first == "No agency in Boise, Idaho, United States is listed. 2 listed agencies are within 50 km."
     assert "<summary>19 state, provincial or national agencies cover Boise, Idaho, United States</summary>" in html
+
+
+async def test_the_small_map_only_where_the_point_says_more_than_a_capital(real_site, real_db):
+    db = sqlite_utils.Database(real_db)
+    national = db.execute("select agency_id from agencies where location_precision = 'country' limit 1").fetchone()[0]
+    assert 'id="agency-map"' not in (await real_site.client.get(f"/agency/{national}")).text
+    assert 'id="agency-map"' in (await real_site.client.get("/agency/toronto-police-service")).text
