@@ -41,6 +41,7 @@ class Place:
     longitude: float | None = None
     county: str = ""  # for a county: its key (gazetteer.county_key) and the folded names of its towns
     towns: frozenset[str] = frozenset()
+    query: str = ""  # what to type to find this place first ("Boise City, Oklahoma"), for "Did you mean"
 
 
 @dataclass
@@ -286,13 +287,14 @@ def zip_place(z: dict) -> Place:
     """A US ZIP code as the zipcodes package gives it."""
     label = f"{z['city']}, {z['state']} {z['zip_code']}"
     state = subdivision_name(z["state"], "US")
-    return Place(label, "zip", "US", state, z["city"], float(z["lat"]), float(z["long"]))
+    return Place(label, "zip", "US", state, z["city"], float(z["lat"]), float(z["long"]), query=z["zip_code"])
 
 
 def town_place(place) -> Place:
     """A gazetteer town as a search place."""
     label = ", ".join(p for p in (place.name, place.state, country_name(place.country)) if p)
-    return Place(label, "city", place.country, place.state, place.name, place.latitude, place.longitude)
+    query = f"{place.name}, {place.state or country_name(place.country)}"
+    return Place(label, "city", place.country, place.state, place.name, place.latitude, place.longitude, query=query)
 
 
 @cache
@@ -356,6 +358,7 @@ def county_place(towns: list, key: str) -> Place:
         longitude=largest.longitude,
         county=key,
         towns=frozenset(k for t in towns for k in name_keys(t.name)),
+        query=", ".join(p for p in (largest.county, largest.state) if p),
     )
 
 

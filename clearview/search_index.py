@@ -32,6 +32,7 @@ class PlaceResults:
         entry = {
             "label": place.label,
             "kind": place.kind,
+            "query": place.query,
             "here": [self.position[f.agency["agency_id"]] for f in result.here],
             "nearby": [[self.position[f.agency["agency_id"]], f.distance_km] for f in result.nearby],
         }

@@ -203,7 +203,13 @@ function show({ query, index, names, places }) {
     if (names.length > 50) section.append(element("p", `${names.length - 50} more: narrow the search.`));
     parts.push(section);
   }
+  // As templates/search.html: the best match in full, other towns and counties on one "Did you mean" line.
+  const others = [];
   places.forEach((result, position) => {
+    if (position && !["country", "state"].includes(result.place.kind)) {
+      if (result.here.length || result.nearby.length) others.push(result);
+      return;
+    }
     const section = element("section", "", { className: "place-result" });
     section.append(element("h2", result.place.label));
     if (position) section.append(element("p", placeAnswer(result), { className: "answer" }));
@@ -221,6 +227,16 @@ function show({ query, index, names, places }) {
     }
     parts.push(section);
   });
+  if (others.length) {
+    const line = element("p", "Did you mean ", { className: "did-you-mean" });
+    others.forEach((result, position) => {
+      const link = element("a", result.place.label);
+      link.href = `${location.pathname}?q=${encodeURIComponent(result.place.query)}`;
+      line.append(...(position ? ["; ", link] : [link]));
+    });
+    line.append("?");
+    parts.push(line);
+  }
   results.replaceChildren(...parts);
 }
 

@@ -170,3 +170,33 @@ def test_no_horizontal_scroll_at_375_px(browser: Browser, live_server: str, path
     width = page.evaluate("() => document.documentElement.scrollWidth")
     context.close()
     assert width <= 375, f"{path} scrolls sideways: {width} px wide at a 375 px viewport"
+
+
+ANSWER = re.compile(
+    r"No agency in .+ is listed\.|\d+ listed agenc(y is|ies are) in .+\."
+    r"|\d+ listed agenc(y matches|ies match) the name\."
+)
+
+
+def us_towns(count: int = 12) -> list[str]:
+    """A seeded sample of US towns from the gazetteer, as a reader would type them ("Boise, Idaho")."""
+    import random
+
+    from clearview import gazetteer
+
+    towns = sorted({(p.name, p.state) for p in gazetteer.load().places if p.country == "US" and p.state})
+    return [f"{name}, {state}" for name, state in random.Random(14).sample(towns, count)] + ["Boise", "Durham"]
+
+
+def test_a_us_town_answers_first_at_375_px_in_under_2500_px_with_no_card_twice(page: Page):
+    page.set_viewport_size({"width": 375, "height": 800})
+    for town in us_towns():
+        page.goto(f"/search?q={town}")
+        answer = page.locator("#search-results .answer").first.inner_text()
+        assert ANSWER.match(answer), (town, answer)
+        height = page.evaluate("document.documentElement.scrollHeight")
+        assert height < 2500, (town, height)
+        cards = page.locator("#search-results .agency-card:visible .agency-name").evaluate_all(
+            "links => links.map((a) => a.getAttribute('href'))"
+        )
+        assert len(cards) == len(set(cards)), town

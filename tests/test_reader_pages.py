@@ -169,3 +169,13 @@ async def test_the_small_map_only_where_the_point_says_more_than_a_capital(real_
     national = db.execute("select agency_id from agencies where location_precision = 'country' limit 1").fetchone()[0]
     assert 'id="agency-map"' not in (await real_site.client.get(f"/agency/{national}")).text
     assert 'id="agency-map"' in (await real_site.client.get("/agency/toronto-police-service")).text
+
+
+async def test_an_ambiguous_place_answers_with_the_best_match_and_offers_the_others_on_one_line(real_site):
+    html = (await real_site.client.get("/search?q=Ontario")).text
+    assert html.count('class="place-result"') == 1  # Ontario, Canada in full: no heading or card twice
+    line = html.split('class="did-you-mean">', 1)[1].split("</p>", 1)[0]
+    assert page_text(line).startswith("Did you mean Ontario, Oregon, United States")
+    assert 'href="/search?q=Ontario%2C%20Oregon"' in line
+    followed = (await real_site.client.get("/search?q=Ontario%2C+Oregon")).text
+    assert '<h2 id="place-1">Ontario, Oregon, United States</h2>' in followed

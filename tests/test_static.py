@@ -199,10 +199,12 @@ def test_a_place_search_lists_the_agencies_in_and_near_it(page: Page, static_sit
 def test_the_static_results_answer_in_their_first_sentence_as_the_live_ones(page: Page, static_site: str, real_db):
     from tests.conftest import make_datasette, page_text
 
-    for query in ("Boise", "Toronto", "Connecticut"):
+    for query in ("Boise", "Toronto", "Connecticut", "Ontario", "Durham"):
         page.goto(static_site + f"search/?q={query}")
         page.locator("#search-results .answer").first.wait_for()
         static = page.locator("#search-results .answer").first.inner_text()
+        sections = page.locator("#search-results .place-result").count()
+        did_you_mean = page.locator("#search-results .did-you-mean").all_inner_texts()
         # Playwright's sync API keeps an event loop running here: the live site answers in a thread of its own.
         with ThreadPoolExecutor(1) as thread:
             live_html = (
@@ -210,6 +212,11 @@ def test_the_static_results_answer_in_their_first_sentence_as_the_live_ones(page
             )
         live = page_text(live_html.split('<p class="answer">', 1)[1].split("</p>", 1)[0])
         assert static == live, query
+        assert sections == live_html.count('class="place-result"'), query
+        live_line = [page_text(part.split("</p>", 1)[0]) for part in live_html.split('class="did-you-mean">')[1:]]
+        assert [" ".join(t.split()) for t in did_you_mean] == [
+            t.replace(" ;", ";").replace(" ?", "?") for t in live_line
+        ]
 
 
 def test_the_map_shows_every_agency(page: Page, static_site: str, agency_count: int):
