@@ -469,12 +469,11 @@ def validate_references(tables: Tables) -> list[Problem]:
 def reference_fix(value: str, known: set[str], target: str) -> str:
     """A suggestion only for a slip of a few characters: a new agency must not be attached to a look-alike."""
     close = [k for k in sorted(known) if Levenshtein.distance(value, k) <= TYPO_DISTANCE]
-    add_first = f"if it is new, add it to data/{target}.csv first (or use make add: see data/README.md)"
+    facts = target in ("agencies", "sources")
+    add_first = f"if it is new, add it to data/{target}.csv first (make add does both: see data/README.md)"
     if close:
-        return f"did you mean '{close[0]}'? {add_first}"
-    if target in ("agencies", "sources", "releases"):
-        return add_first
-    return f"use one of {', '.join(sorted(known))}"
+        return f"did you mean '{close[0]}'?" + (f" Else {add_first}" if facts else "")
+    return add_first if facts else f"use one of {', '.join(sorted(known))}"
 
 
 def validate_periods(tables: Tables) -> list[Problem]:
@@ -770,7 +769,7 @@ def compare_with_release(tables: Tables, data_dir: Path, allow_removed: bool = F
     released = data_dir / "released"
     if not released.is_dir():
         return []
-    version = tables["releases"][-1]["version"] if tables["releases"] else "the last release"
+    version = f"release {tables['releases'][-1]['version']}" if tables["releases"] else "the last release"
     problems, removed = [], []
     for name in FACT_TABLES:
         path, key = released / f"{name}.csv", TABLES[name]["key"]
@@ -780,7 +779,7 @@ def compare_with_release(tables: Tables, data_dir: Path, allow_removed: bool = F
             before = {tuple(clean_text(row[c]) for c in key): row for row in csv.DictReader(handle)}
         now = {tuple(row[c] for c in key) for row in tables[name]}
         for record in sorted(before.keys() - now):
-            removed.append(f"data/{name}.csv: {' / '.join(record)} (in release {version}) is removed")
+            removed.append(f"data/{name}.csv: {' / '.join(record)} (in {version}) is removed")
             fix = (
                 f"restore the row (git diff data/{name}.csv shows what went); if it is meant to go, build with "
                 "ALLOW_REMOVED=1 (make build ALLOW_REMOVED=1) and record it with make release ALLOW_REMOVED=1"
@@ -789,7 +788,7 @@ def compare_with_release(tables: Tables, data_dir: Path, allow_removed: bool = F
                 renamed = [row["agency_id"] for row in tables[name] if row["name"] == before[record]["name"]]
                 if renamed:
                     fix = f"an agency_id is its permanent URL: keep '{record[0]}' instead of '{renamed[0]}'; " + fix
-            what = f"in release {version}, now missing"
+            what = f"in {version}, now missing"
             problems.append(Problem(f"data/{name}.csv", 0, ", ".join(key), " / ".join(record), what, fix))
     if problems and not allow_removed:
         raise BuildError(problems)

@@ -165,8 +165,11 @@ async def measure_live(n: int, requests: int) -> list[dict]:
     datasette = make_datasette(db)
     specs = page_specs(samples(db))
     gazetteer.forget()  # the generator loaded it in this process; a server starts without it
+    started = time.perf_counter()
+    await datasette.invoke_startup()  # what `datasette serve` does before it accepts requests (plugins/warm_start.py)
+    start_up = time.perf_counter() - started
     first = time.perf_counter()
-    await datasette.client.get(specs[0][4])  # the first search loads the gazetteer and builds the name index
+    await datasette.client.get(specs[0][4])  # the first search a reader makes once the server is up
     first_search = time.perf_counter() - first
     connection = sqlite3.connect(db)
     rows = []
@@ -189,7 +192,8 @@ async def measure_live(n: int, requests: int) -> list[dict]:
             row[f"{kind}_p95"] = percentile(values, 0.95) * 1000
         rows.append(row)
     connection.close()
-    rows.append({"agencies": n, "page": "first search (loads the gazetteer)", "first_ms": first_search * 1000})
+    rows.append({"agencies": n, "page": "start-up, before the server accepts requests", "first_ms": start_up * 1000})
+    rows.append({"agencies": n, "page": "first search after start (target < 300 ms)", "first_ms": first_search * 1000})
     return rows
 
 
@@ -389,10 +393,10 @@ def report(results: dict, profile: str, started: float) -> str:
     if firsts:
         lines += [
             "",
-            "First search after start (loads the gazetteer, builds the name index): "
-            + "; ".join(f"{fmt(r['agencies'])} agencies {fmt(r['first_ms'])} ms" for r in firsts)
-            + ".",
+            "Start-up and the first search (plugins/warm_start.py loads the gazetteer and the agency index before "
+            "the server accepts requests):",
         ]
+        lines += [f"- {fmt(r['agencies'])} agencies, {r['page']}: {fmt(r['first_ms'])} ms" for r in firsts]
     lines += [
         "",
         "## Static site (`make static`)",
