@@ -102,7 +102,7 @@ attack: clearview.db ## the hostile-visitor benchmark (bench/attack.py): readers
 # instead of Datasette Lite.
 SITE_URL ?= http://127.0.0.1:8000/
 static: clearview.db ## the static edition in site/ (SITE_URL=, LIVE_URL=)
-	$(BIN)/python -m clearview.static_site --site-url $(SITE_URL) $(if $(LIVE_URL),--live-url $(LIVE_URL)) --out site
+	$(BIN)/python -m clearview.static_site --site-url $(SITE_URL) $(if $(LIVE_URL),--live-url $(LIVE_URL)) $(if $(REPOSITORY_URL),--repository-url $(REPOSITORY_URL)) --out site
 
 # A preview of site/ as a static host serves it (built for the default SITE_URL).
 static-serve: static ## preview site/ on http://127.0.0.1:8000/
@@ -111,7 +111,7 @@ static-serve: static ## preview site/ on http://127.0.0.1:8000/
 # For a real host: SITE_URL must be where it will be public. .github/workflows/pages.yml runs this for GitHub Pages.
 publish-static: ## the static edition for its public address (SITE_URL=)
 	@case "$(SITE_URL)" in http://127.0.0.1*|"") echo "error: set SITE_URL to the public address, e.g. make publish-static SITE_URL=https://user.github.io/repo/"; exit 1;; esac
-	$(MAKE) static SITE_URL=$(SITE_URL) LIVE_URL=$(LIVE_URL)
+	$(MAKE) static SITE_URL=$(SITE_URL) LIVE_URL=$(LIVE_URL) REPOSITORY_URL=$(REPOSITORY_URL)
 	@echo "==> site/ is ready for $(SITE_URL): upload it as it is (headers: docs/security-headers.md)"
 
 # The live edition on Fly.io. publish-generate writes the Docker context to build/fly (inspectable, tested offline);

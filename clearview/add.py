@@ -29,7 +29,7 @@ import build_db
 from clearview import headline, ids
 from clearview.normalise import clean_code, clean_date, clean_text, fold, subdivision_name
 
-# The research's columns (../shared/research/README.md), then what an editor may add to say more.
+# The research's columns (the columns the compiled research files use), then what an editor may add to say more.
 COLUMNS = {
     "agency_name": "the agency's name as the source gives it; an abbreviation or native name in parentheses",
     "agency_type": "police, sheriff, federal, ... (clearview/ids.py AGENCY_TYPES) or a key of agency_types.csv",

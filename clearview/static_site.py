@@ -72,13 +72,17 @@ def lite_url(site_url: str, path: str) -> str:
 
 
 class StaticSite:
-    def __init__(self, db_path: Path, site_url: str, out: Path, live_url: str | None = None) -> None:
+    def __init__(
+        self, db_path: Path, site_url: str, out: Path, live_url: str | None = None, repository_url: str | None = None
+    ) -> None:
         if not site_url.endswith("/"):
             site_url += "/"
         self.site_url, self.live_url, self.out, self.db_path = site_url, live_url, out, db_path
         self.base = urlsplit(site_url).path or "/"
         metadata = load_metadata()
         metadata.setdefault("plugins", {}).setdefault("clearview", {})["site_url"] = site_url
+        if repository_url:  # "Suggest a correction" then opens a prefilled issue there
+            metadata["plugins"]["clearview"]["repository_url"] = repository_url
         self.metadata = metadata
         self.datasette = make_datasette(db_path, metadata, base_url=self.base)
         self.quoted_asset = re.compile(QUOTED_ASSET.pattern.format(base=re.escape(self.base)))
@@ -187,13 +191,15 @@ async def agency_ids(site: StaticSite) -> list[str]:
     return [row[0] for row in rows]
 
 
-def build_static(db_path: Path, site_url: str, out: Path, live_url: str | None = None) -> StaticSite:
+def build_static(
+    db_path: Path, site_url: str, out: Path, live_url: str | None = None, repository_url: str | None = None
+) -> StaticSite:
     """Writes the site to a new folder and only then puts it in place of out: a failed build leaves out as it was."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".building-", dir=out.parent))
     try:
-        site = StaticSite(db_path, site_url, staging, live_url)
+        site = StaticSite(db_path, site_url, staging, live_url, repository_url)
 
         async def run() -> None:
             await site.build(await agency_ids(site))
@@ -214,6 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--site-url", required=True, help="where the site will be served, e.g. https://example.org/")
     parser.add_argument("--live-url", help="a live Datasette for the SQL and table links (default: Datasette Lite)")
+    parser.add_argument("--repository-url", help="the project's repository: corrections open a prefilled issue there")
     parser.add_argument("--out", type=Path, default=ROOT / "site")
     parser.add_argument("--db", type=Path, default=ROOT / "clearview.db")
     args = parser.parse_args(argv)
@@ -222,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     started = time.monotonic()
     try:
-        site = build_static(args.db, args.site_url, args.out, args.live_url)
+        site = build_static(args.db, args.site_url, args.out, args.live_url, args.repository_url)
     except BrokenLink as error:
         print(f"error: broken link: {error}. {args.out} is unchanged.", file=sys.stderr)
         return 1

@@ -10,14 +10,26 @@ from datasette.utils import tilde_decode
 
 from clearview.profile import agency_profile
 
-# metadata.yml sets plugins: clearview: corrections_url; {agency_id} and {agency_name} are filled in, URL-quoted.
+# metadata.yml: plugins: clearview: corrections_url or repository_url (see there); {agency_id} and {agency_name} are
+# filled in, URL-quoted.
 DEFAULT_CORRECTIONS_URL = "/methodology#corrections"
+ISSUE = (
+    "title="
+    + quote("Correction: ")
+    + "{agency_name}&body="
+    + quote(
+        "Agency: {agency_id}\n\nWhat is wrong or missing:\n\n"
+        "A source that states the right fact (a link or a document, its publisher and date):\n"
+    ).replace(quote("{agency_id}"), "{agency_id}")
+)
 
 
 @hookimpl
 def extra_template_vars(view_name, table, database, request, datasette):
     config = datasette.plugin_config("clearview") or {}
-    corrections_url = config.get("corrections_url") or DEFAULT_CORRECTIONS_URL
+    repository = (config.get("repository_url") or "").rstrip("/")
+    corrections_url = config.get("corrections_url") or (f"{repository}/issues/new?{ISSUE}" if repository else "")
+    corrections_url = corrections_url or DEFAULT_CORRECTIONS_URL
     if corrections_url.startswith("/"):  # a path on this site, under its base path
         corrections_url = datasette.urls.path(corrections_url)
     site_url = config.get("site_url")  # where the site is public: the static site sets it

@@ -123,6 +123,15 @@ async def test_correction_link_address_comes_from_metadata(real_db):
     )
 
 
+async def test_with_a_repository_a_correction_opens_a_prefilled_issue_there(real_db):
+    metadata = yaml.safe_load((ROOT / "metadata.yml").read_text())
+    metadata["plugins"]["clearview"] = {"repository_url": "https://github.com/newsroom/clearview/"}
+    html = (await make_datasette(real_db, metadata=metadata).client.get("/agency/timmins-police-service")).text
+    link = re.search(r'<a class="suggest-correction" href="([^"]+)"', html).group(1)
+    assert link.startswith("https://github.com/newsroom/clearview/issues/new?title=Correction%3A%20Timmins%20Police")
+    assert "Agency%3A%20timmins-police-service" in link and "A%20source%20that%20states%20the%20right%20fact" in link
+
+
 async def test_every_page_gets_the_map_config_from_the_database(real_site, real_db):
     html = (await real_site.client.get("/clearview/agency_map")).text
     config = json.loads(re.search(r"window.clearviewMap = (.*?);\s*</script>", html, re.S)[1])
