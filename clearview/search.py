@@ -214,6 +214,9 @@ def search(index: AgencyIndex, query: str, places: Gazetteer) -> Results:
         return Results(query, [], [])
     names = match_names(index, name_text)
     results = [place_result(index.candidates(p), p) for p in find_places(place_text, places)]
+    if not names and not results:  # a misspelt town ("Bosie", "Sacremento"), forgiven as a name's typo is
+        corrected = corrected_town(place_text, places)
+        results = [place_result(index.candidates(p), p) for p in find_places(corrected, places)] if corrected else []
     # A place the words name exactly beats names that only look alike: "Sweden" is not Eden Prairie.
     if results and all(found.score < EXACT for found in names):
         names = []
@@ -222,6 +225,26 @@ def search(index: AgencyIndex, query: str, places: Gazetteer) -> Results:
     if names or any(r.here or r.nearby or r.covers for r in results):
         results = [r for r in results if r.here or r.nearby or r.covers]
     return Results(query, names, results)
+
+
+FUZZY_TOWN_POPULATION = 100_000  # towns this large are forgiven a typo; a misspelt village would match anything
+
+
+@cache
+def big_towns(places: Gazetteer) -> list[str]:
+    """The folded names of towns of FUZZY_TOWN_POPULATION or more, largest first (the static index carries them)."""
+    largest: dict[str, int] = {}
+    for place in places.places:
+        if place.population >= FUZZY_TOWN_POPULATION:
+            key = fold(place.name)
+            largest[key] = max(largest.get(key, 0), place.population)
+    return sorted(largest, key=lambda key: (-largest[key], key))
+
+
+def corrected_town(text: str, places: Gazetteer) -> str:
+    """The big town whose name is nearest the typed words (the larger where two are as near), or ''."""
+    best = max(big_towns(places), key=lambda key: fuzz.ratio(text, key), default="")
+    return best if best and fuzz.ratio(text, best) >= NAME_THRESHOLD else ""
 
 
 def word_score(typed: str, words: list[str]) -> float:

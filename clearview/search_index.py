@@ -93,6 +93,7 @@ def browser_index(agencies: list[dict], places: Gazetteer, cards: list[str]) -> 
             if any(s.country_code in countries for s in subdivisions)
         },
         "towns": town_entries(places, results),
+        "big_towns": search.big_towns(places),
         "counties": county_entries(places, results),
         "zips": zip_entries(results),
         "regions": results.regions,

@@ -139,6 +139,17 @@ function placeResult(index, place) {
 
 const trim = (text) => text.replace(/^[ ,.]+|[ ,.]+$/g, "");
 
+// clearview.search.corrected_town: the nearest big town's name, the larger of two as near (they come largest first).
+function correctedTown(index, text) {
+  let best = "";
+  let bestScore = -1;
+  for (const key of index.big_towns) {
+    const score = ratio(text, key);
+    if (score > bestScore) [best, bestScore] = [key, score];
+  }
+  return bestScore >= index.constants.threshold ? best : "";
+}
+
 // clearview.search.understand, with the patterns the index carries.
 function understand(index, text) {
   const c = index.constants;
@@ -153,6 +164,10 @@ export function search(index, query) {
   if (!nameText) return { query, names: [], places: [] };
   let names = matchNames(index, nameText);
   let places = findPlaces(index, placeText).map((place) => placeResult(index, place));
+  if (!names.length && !places.length) {
+    const corrected = correctedTown(index, placeText);
+    if (corrected) places = findPlaces(index, corrected).map((place) => placeResult(index, place));
+  }
   // As clearview.search.search: a place the words name exactly beats names that only look alike.
   if (places.length && names.every((found) => found.score < index.constants.exact)) names = [];
   const lists = (r) => r.here.length || r.nearby.length || r.covers.length;

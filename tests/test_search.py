@@ -135,3 +135,15 @@ def test_an_exact_place_beats_names_that_only_look_alike(index, places, query, p
     listed = [f.agency["name"] for f in results.places[0].here + results.places[0].covers]
     assert here_or_covering in listed
     assert all(r.here or r.nearby or r.covers for r in results.places)  # no empty Cañada beside Canada
+
+
+@pytest.mark.parametrize(
+    "query, place",
+    [("Bosie", "Boise, Idaho, United States"), ("Sacremento", "Sacramento, California, United States")],
+)
+def test_a_misspelt_town_is_forgiven(index, places, query, place):
+    assert search(index, query, places).places[0].place.label == place
+
+
+def test_a_string_that_is_no_place_stays_unanswered(index, places):
+    assert search(index, "xyzzy nowhere", places).empty
