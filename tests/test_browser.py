@@ -24,6 +24,13 @@ READER_PAGES = [
     "/methodology",
     "/tallies",
     "/data-dictionary",
+    "/search?q=Boise",
+    "/search?q=",
+    "/browse",
+    "/browse/response/confirmed-use",
+    "/map",
+    "/downloads",
+    "/agency/cobb-county-police-department",  # known only from later use
 ]
 
 
@@ -200,3 +207,33 @@ def test_a_us_town_answers_first_at_375_px_in_under_2500_px_with_no_card_twice(p
             "links => links.map((a) => a.getAttribute('href'))"
         )
         assert len(cards) == len(set(cards)), town
+
+
+@pytest.mark.parametrize(
+    "query, first",
+    [
+        ("my town is Hamden CT", "Hamden, Connecticut, United States"),  # filler words
+        ("Montreal police", "Montréal, Quebec, Canada"),  # a place and an agency word
+        ("Chicago PD", "Chicago Police Department"),  # an abbreviation
+        ("Bosie", "Boise, Idaho, United States"),  # a misspelt town
+        ("Connecticut", "Connecticut, United States"),  # a state
+        ("Sweden", "Sweden"),  # a country ranked above a look-alike name
+        ("Ontario", "Ontario, Canada"),  # ambiguous: the best match, the others on one line
+    ],
+)
+def test_each_way_of_asking_on_the_live_site(page: Page, query: str, first: str):
+    """The same classes run in the static site by test_static.py's parity test."""
+    page.goto(f"/search?q={query}")
+    heading = page.locator("#search-results h2, #search-results .agency-name").first
+    assert heading.inner_text() in (first, "Agencies whose name matches")
+    assert first in page.locator("#search-results").inner_text()
+
+
+def test_the_404_page_has_no_serious_accessibility_violation_and_fits_375_px(browser: Browser, live_server: str):
+    context = offline_context(browser, live_server, viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    response = page.goto("/agency/no-such-agency")  # its own 404 is the one console error Chromium logs here
+    assert response.status == 404
+    assert axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    context.close()
