@@ -158,6 +158,9 @@ class StaticSite:
         if FILE.match(file):  # a query on a file only busts caches ("app.css?d59929"); hosts ignore it
             self.want(file, referrer)
             return url
+        if file == "/search" and query.startswith("q="):  # a search example: static-search.js answers it
+            self.want(file, referrer)
+            return f"{self.base}search/?{query}{fragment}"
         if not query and PAGE.match(target):
             self.want(target, referrer)
             if attribute in LINK_ATTRIBUTES and target != "/":

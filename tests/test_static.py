@@ -196,6 +196,14 @@ def test_a_place_search_lists_the_agencies_in_and_near_it(page: Page, static_sit
     assert "Toronto Police Service" in place.inner_text()
 
 
+def test_the_404_page_leads_on_to_a_search_the_static_site_answers(page: Page, static_site: str):
+    page.goto(static_site + "404.html")
+    page.locator(".error-help a", has_text="Toronto").click()
+    page.locator("#search-results .answer").first.wait_for()
+    assert "Toronto Police Service" in page.locator("#search-results").inner_text()
+    assert not page.url.startswith("https://lite.datasette.io")
+
+
 def test_the_static_results_answer_in_their_first_sentence_as_the_live_ones(page: Page, static_site: str, real_db):
     from tests.conftest import make_datasette, page_text
 

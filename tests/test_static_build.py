@@ -19,6 +19,8 @@ def test_links_the_static_site_cannot_serve_go_to_datasette_lite_or_the_live_sit
     assert lite.startswith("https://lite.datasette.io/?url=https%3A%2F%2Fexample.org%2Frepo%2Fclearview.db")
     assert lite.endswith("#/clearview/agencies?country=CA")
     assert site.link("href", "https://example.com/story", "/") == "https://example.com/story"
+    # A search link (the examples on the 404 and empty search pages) stays on the site: its search answers it.
+    assert site.link("href", "/repo/search?q=Toronto", "/") == "/repo/search/?q=Toronto"
     live = StaticSite(real_db, "https://example.org/repo/", tmp_path, live_url="https://data.example.org")
     assert (
         live.link("href", "/repo/clearview/agencies?country=CA", "/")
