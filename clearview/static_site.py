@@ -40,6 +40,13 @@ FILE = re.compile(
 )
 URL_ATTRIBUTE = re.compile(r'(\s[a-z-]+=")([^"]*)(")')
 LINK_ATTRIBUTES = ("href", "action")
+# What Datasette Lite cannot answer: the SQL functions of plugins/sql_functions.py, the Atom feed, the cluster map.
+# Without a live site to send them to, such links are left out (the anchor goes, its words stay).
+LITE_CANNOT = re.compile(
+    r"^/clearview/(?:agencies_within_km|name_search)(?:$|[?.])|\.atom(?:$|\?)|^/clearview/agency_map$"
+)
+LEFT_OUT = "#left-out"
+LEFT_OUT_ANCHOR = re.compile(r'<a href="#left-out"[^>]*>(.*?)</a>', re.S)
 # Asset URLs inside scripts and styles: quoted site paths, relative module imports, CSS url().
 QUOTED_ASSET = re.compile(r"""["']({base}(?:-/static|-/static-plugins|static)/[^"'?#\s]+)["']""")
 MODULE_IMPORT = re.compile(r"""(?:from|import)\s*\(?\s*["'](\.{1,2}/[^"']+)["']""")
@@ -141,7 +148,7 @@ class StaticSite:
             value = html.unescape(match.group(2))
             return match.group(1) + html.escape(self.link(name, value, path), quote=True) + match.group(3)
 
-        text = URL_ATTRIBUTE.sub(attribute, text)
+        text = LEFT_OUT_ANCHOR.sub(r"\1", URL_ATTRIBUTE.sub(attribute, text))
         self.find_assets(text, path)
         return text
 
@@ -170,8 +177,9 @@ class StaticSite:
             raise BrokenLink(f"{referrer} needs {url}, which the static site cannot serve")
         if self.live_url:
             return self.live_url.rstrip("/") + site_path
-        # Datasette Lite runs SQL and table pages, not plugins' output formats such as .atom.
-        return lite_url(self.site_url, re.sub(r"\.atom(?=$|\?)", "", target) + fragment)
+        if LITE_CANNOT.search(target):
+            return LEFT_OUT
+        return lite_url(self.site_url, target + fragment)
 
     def find_assets(self, text: str, path: str) -> None:
         for match in self.quoted_asset.finditer(text):

@@ -19,6 +19,17 @@ def test_links_the_static_site_cannot_serve_go_to_datasette_lite_or_the_live_sit
     assert lite.startswith("https://lite.datasette.io/?url=https%3A%2F%2Fexample.org%2Frepo%2Fclearview.db")
     assert lite.endswith("#/clearview/agencies?country=CA")
     assert site.link("href", "https://example.com/story", "/") == "https://example.com/story"
+    # What Datasette Lite cannot answer is left out without a live site: the anchor goes, its words stay.
+    for unanswerable in (
+        "/repo/clearview/agencies_within_km",
+        "/repo/clearview/name_search?q=x",
+        "/repo/clearview/release_changes.atom",
+        "/repo/clearview/agency_map",
+    ):
+        assert site.link("href", unanswerable, "/") == "#left-out", unanswerable
+    assert site.rewrite_page('<p>See <a href="/repo/clearview/name_search">prefix search</a>.</p>', "/") == (
+        "<p>See prefix search.</p>"
+    )
     # A search link (the examples on the 404 and empty search pages) stays on the site: its search answers it.
     assert site.link("href", "/repo/search?q=Toronto", "/") == "/repo/search/?q=Toronto"
     live = StaticSite(real_db, "https://example.org/repo/", tmp_path, live_url="https://data.example.org")
@@ -26,6 +37,7 @@ def test_links_the_static_site_cannot_serve_go_to_datasette_lite_or_the_live_sit
         live.link("href", "/repo/clearview/agencies?country=CA", "/")
         == "https://data.example.org/clearview/agencies?country=CA"
     )
+    assert live.link("href", "/repo/clearview/name_search", "/") == "https://data.example.org/clearview/name_search"
     with pytest.raises(BrokenLink, match="cannot serve"):
         site.link("src", "/repo/clearview/agencies.json", "/")
 
