@@ -31,7 +31,8 @@ from clearview.app import ROOT, load_metadata, make_datasette
 
 # Reader pages the static site has, each written as <path>/index.html.
 PAGE = re.compile(
-    r"^/(?:|agency/[a-z0-9-]+|search|map|browse|browse/[a-z-]+/[a-z0-9-]+|methodology|tallies|data-dictionary|downloads)$"
+    r"^/(?:|agency/[a-z0-9-]+|search|map|browse|browse/[a-z-]+/[a-z0-9-]+(?:/[1-9][0-9]*)?|methodology|tallies"
+    r"|data-dictionary|downloads)$"
 )
 # Files it has, written as they are.
 FILE = re.compile(

@@ -16,6 +16,9 @@ async def grouped(database) -> list:
     return [(facet, facet_values(facet, agencies)) for facet in FACETS]
 
 
+PAGE_SIZE = 100  # agencies per page: California at 10,000 synthetic agencies was one 800 KB page
+
+
 async def browse_page(datasette, request):
     facets = await once_per_database(datasette.get_database("clearview"), "browse", grouped)
     facet_slug, value_slug = request.url_vars.get("facet"), request.url_vars.get("value")
@@ -24,12 +27,31 @@ async def browse_page(datasette, request):
         facet = FACETS_BY_SLUG.get(facet_slug)
         values = dict(facets).get(facet, [])
         value = next((v for v in values if v.slug == value_slug), None)
-        if value is None:
-            raise NotFound("No such facet value")
-        context.update(facet=facet, value=value, found=[Found(agency, "name") for agency in value.agencies])
+        number = int(request.url_vars.get("page") or 1)
+        pages = max(1, -(-len(value.agencies) // PAGE_SIZE)) if value else 0
+        if value is None or not 1 <= number <= pages:
+            raise NotFound("No such facet value or page")
+        shown = value.agencies[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+        base = f"/browse/{facet.slug}/{value.slug}"
+        context.update(
+            facet=facet,
+            value=value,
+            found=[Found(agency, "name") for agency in shown],
+            page={
+                "number": number,
+                "pages": pages,
+                "first": (number - 1) * PAGE_SIZE + 1,
+                "last": (number - 1) * PAGE_SIZE + len(shown),
+            },
+            page_url=lambda n: base if n == 1 else f"{base}/{n}",
+        )
     return Response.html(await datasette.render_template("browse.html", context, request=request))
 
 
 @hookimpl
 def register_routes():
-    return [(r"^/browse$", browse_page), (r"^/browse/(?P<facet>[a-z-]+)/(?P<value>[a-z0-9-]+)$", browse_page)]
+    return [
+        (r"^/browse$", browse_page),
+        (r"^/browse/(?P<facet>[a-z-]+)/(?P<value>[a-z0-9-]+)$", browse_page),
+        (r"^/browse/(?P<facet>[a-z-]+)/(?P<value>[a-z0-9-]+)/(?P<page>[1-9][0-9]*)$", browse_page),
+    ]

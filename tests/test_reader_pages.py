@@ -188,3 +188,17 @@ async def test_an_ambiguous_place_answers_with_the_best_match_and_offers_the_oth
     assert 'href="/search?q=Ontario%2C%20Oregon"' in line
     followed = (await real_site.client.get("/search?q=Ontario%2C+Oregon")).text
     assert '<h2 id="place-1">Ontario, Oregon, United States</h2>' in followed
+
+
+async def test_browse_pages_are_paged(real_site, real_db):
+    per_page = 100  # plugins/browse_pages.py PAGE_SIZE
+    db = sqlite_utils.Database(real_db)
+    us = db.execute("select count(*) from agencies where country = 'US'").fetchone()[0]
+    assert us > per_page, "the US list must span pages for this test"
+    first = (await real_site.client.get("/browse/country/us")).text
+    assert f"{us} listed agencies; 1 to {per_page} here." in page_text(first)
+    assert first.count('class="agency-card"') == per_page and 'href="/browse/country/us/2"' in first
+    pages = -(-us // per_page)
+    last = (await real_site.client.get(f"/browse/country/us/{pages}")).text
+    assert last.count('class="agency-card"') == us - per_page * (pages - 1) and 'rel="prev"' in last
+    assert (await real_site.client.get(f"/browse/country/us/{pages + 1}")).status_code == 404
