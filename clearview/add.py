@@ -211,7 +211,7 @@ def apply(fact: dict[str, str], tables: dict[str, list[dict[str, str]]], outcome
         "use_period": fact["use_period"] or derived,
         "evidence_quote": fact["evidence_quote"],
     }
-    upsert(tables["responses"], key, response, "response", outcome)
+    upsert(tables, "responses", key, response, outcome)
     if fact["search_range_label"] or fact["searches_reported_text"]:
         count = {
             "search_range": fact["search_range_label"],
@@ -224,16 +224,21 @@ def apply(fact: dict[str, str], tables: dict[str, list[dict[str, str]]], outcome
             "note": fact["count_note"],
             "evidence_quote": fact["count_evidence_quote"] or fact["evidence_quote"],
         }
-        upsert(tables["search_counts"], key, count, "count", outcome)
+        upsert(tables, "search_counts", key, count, outcome)
     if agency_id not in outcome.agencies:
         outcome.agencies.append(agency_id)
 
 
-def upsert(rows: list[dict[str, str]], key: tuple[str, str], values: dict[str, str], what: str, outcome) -> None:
+WHAT = {"responses": "response", "search_counts": "count"}  # as the printed lines name them
+
+
+def upsert(tables: dict, table: str, key: tuple[str, str], values: dict[str, str], outcome: Outcome) -> None:
+    """The row of this agency and source: added, or corrected with the values given."""
+    rows = tables[table]
     existing = next((r for r in rows if (r["agency_id"], r["source_id"]) == key), None)
-    label = f"{what} {key[0]} / {key[1]}"
+    label = f"{WHAT[table]} {key[0]} / {key[1]}"
     if existing is None:
-        template = dict.fromkeys(build_db.TABLES["responses" if what == "response" else "search_counts"]["columns"], "")
+        template = dict.fromkeys(build_db.TABLES[table]["columns"], "")
         rows.append(template | {"agency_id": key[0], "source_id": key[1]} | values)
         outcome.added.append(label)
     else:

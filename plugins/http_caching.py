@@ -10,7 +10,7 @@ import os
 from datasette import hookimpl
 
 ASSETS = ("/static/", "/-/static/", "/-/static-plugins/")
-READER_PAGES = ("/", "/search", "/agency/", "/browse", "/map", "/tallies", "/methodology", "/downloads")
+READER_PAGES = ("/search", "/agency/", "/browse", "/map", "/tallies", "/methodology", "/downloads", "/data-dictionary")
 ASSET_SECONDS = 86_400
 
 
@@ -19,7 +19,7 @@ def policy(path: str, ttl: int) -> str | None:
         return None
     if path.startswith(ASSETS):
         return f"public, max-age={ASSET_SECONDS}"
-    if path == "/" or path.startswith(READER_PAGES[1:]) or path == "/data-dictionary":
+    if path == "/" or path.startswith(READER_PAGES):
         return f"public, max-age={ttl}"
     return None
 
