@@ -28,3 +28,8 @@ def make_datasette(db_path: Path, metadata: dict | None = None, base_url: str = 
         static_mounts=[("static", str(ROOT / "static")), ("data", str(ROOT / "data"))],
         settings={**settings, "base_url": base_url},
     )
+
+
+def site_path(path: str, base_url: str) -> str:
+    """A request's path as the site names it, without the base path ("/clearview/usage/data/x" -> "/data/x")."""
+    return path[len(base_url) - 1 :] if base_url != "/" and path.startswith(base_url) else path

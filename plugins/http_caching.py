@@ -9,6 +9,8 @@ import os
 
 from datasette import hookimpl
 
+from clearview.app import site_path
+
 ASSETS = ("/static/", "/-/static/", "/-/static-plugins/")
 READER_PAGES = ("/search", "/agency/", "/browse", "/map", "/tallies", "/methodology", "/downloads", "/data-dictionary")
 ASSET_SECONDS = 86_400
@@ -29,8 +31,7 @@ def caching(app, datasette):
     base = datasette.setting("base_url") or "/"
 
     async def wrapped(scope, receive, send):
-        path = scope.get("path", "")
-        path = path[len(base) - 1 :] if path.startswith(base) else path
+        path = site_path(scope.get("path", ""), base)
         if scope["type"] != "http" or scope.get("method") not in ("GET", "HEAD"):
             return await app(scope, receive, send)
         if path == "/clearview.db":

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datasette import hookimpl
 
+from clearview.app import site_path
+
 DOCUMENTS = {"README.md", "CHANGELOG.md"}
 
 
@@ -18,8 +20,7 @@ def only_published(app, datasette):
     names: set[str] = set()
 
     async def wrapped(scope, receive, send):
-        path = scope.get("path", "")
-        path = path[len(base) - 1 :] if path.startswith(base) else path
+        path = site_path(scope.get("path", ""), base)
         if scope["type"] == "http" and path.startswith("/data/"):
             if not names:
                 names.update(await published(datasette))
