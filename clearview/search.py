@@ -348,10 +348,14 @@ def states_named(text: str) -> list:
 
 def towns_named(places: Gazetteer, town: str, qualifier: str) -> list:
     """Towns of that name, the most populous first; the qualifier narrows to a state, code or country."""
-    candidates = [p for key in name_keys(town) for p in places.by_town.get(key, [])]
+    candidates = [(key, p) for key in name_keys(town) for p in places.by_town.get(key, [])]
     if qualifier:
-        candidates = [p for p in candidates if qualifier in qualifiers(p)]
-    return sorted(candidates, key=lambda p: -p.population)[:3]
+        candidates = [(key, p) for key, p in candidates if qualifier in qualifiers(p)]
+    # Ties in population go by name, state and position, so the static site (static-search.js) picks the same three.
+    candidates.sort(
+        key=lambda kp: (-kp[1].population, kp[0], kp[1].country, kp[1].state, kp[1].latitude, kp[1].longitude)
+    )
+    return [p for _, p in candidates[:3]]
 
 
 COUNTY_WORDS = re.compile(r"\b(county|region|regional municipality|parish|district)\b")

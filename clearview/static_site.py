@@ -28,6 +28,7 @@ from pathlib import Path
 from urllib.parse import quote, urljoin, urlsplit
 
 from clearview.app import ROOT, load_metadata, make_datasette
+from clearview.search_index import part_paths
 
 # Reader pages the static site has, each written as <path>/index.html.
 PAGE = re.compile(
@@ -36,7 +37,7 @@ PAGE = re.compile(
 )
 # Files it has, written as they are.
 FILE = re.compile(
-    r"^/(?:static/|-/static/|-/static-plugins/|data/|clearview\.db$|robots\.txt$|favicon\.ico$|search/index\.json$"
+    r"^/(?:static/|-/static/|-/static-plugins/|data/|clearview\.db$|robots\.txt$|favicon\.ico$|search/[a-z0-9/-]+\.json$"
     r"|map/agencies\.geojson$|downloads/[a-z_]+\.(?:csv|json)$)"
 )
 URL_ATTRIBUTE = re.compile(r'(\s[a-z-]+=")([^"]*)(")')
@@ -129,6 +130,9 @@ class StaticSite:
             body = self.rewrite_page(response.text, path).encode()
         elif content_type.startswith(("text/css", "text/javascript", "application/javascript")):
             self.find_assets(response.text, path)
+        elif path == "/search/index.json":  # the parts static-search.js fetches as a query needs them
+            for part in part_paths(json.loads(body)):
+                self.want(f"/search/{part}.json", path)
         self.write(path + "/index.html" if PAGE.match(path) else path, body)
 
     async def write_not_found(self) -> None:

@@ -1,10 +1,9 @@
 """Reader URLs: /search?q= (a name or a place), /agency/<agency_id> (the permanent agency page), and
-/search/index.json, the prebuilt index the static site searches in the browser."""
+/search/<part>.json, the parts of the index the static site searches in the browser (clearview/search_index.py)."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
@@ -13,7 +12,7 @@ from clearview import gazetteer
 from clearview.cache import once_per_database
 from clearview.profile import agency_profile
 from clearview.search import Found, agency_index, search
-from clearview.search_index import browser_index
+from clearview.search_index import browser_index, place_parts
 
 DATABASE = "clearview"
 
@@ -29,19 +28,26 @@ async def search_page(datasette, request):
 
 
 async def search_index(datasette, request):
-    async def build(database) -> str:
+    async def build(database) -> dict[str, str]:
         agencies = (await agency_index(datasette.get_database(DATABASE))).agencies
         card = datasette.jinja_env.from_string(
             '{% from "_agency_card.html" import agency_card with context %}{{ agency_card(found) }}'
         )
         cards = [await card.render_async(found=Found(agency, "name"), urls=datasette.urls) for agency in agencies]
         places = await asyncio.to_thread(gazetteer.load)
-        index = await asyncio.to_thread(browser_index, agencies, places, cards)
-        return json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+
+        async def build_places(database) -> list[str]:
+            return await asyncio.to_thread(place_parts, agencies, places)
+
+        place_shards = await once_per_database(database, "search_places", build_places)
+        return await asyncio.to_thread(browser_index, agencies, places, cards, place_shards)
 
     # The cards hold links under the base path: one index per base path.
     name = "search_index " + datasette.setting("base_url")
-    body = await once_per_database(datasette.get_database(DATABASE), name, build)
+    parts = await once_per_database(datasette.get_database(DATABASE), name, build)
+    body = parts.get(request.url_vars["part"])
+    if body is None:
+        raise NotFound("No such part of the search index")
     return Response(body, content_type="application/json; charset=utf-8")
 
 
@@ -56,6 +62,6 @@ async def agency_page(datasette, request):
 def register_routes():
     return [
         (r"^/search$", search_page),
-        (r"^/search/index\.json$", search_index),
+        (r"^/search/(?P<part>[a-z-]+(?:/[0-9]+)?)\.json$", search_index),
         (r"^/agency/(?P<agency_id>[a-z0-9-]+)$", agency_page),
     ]

@@ -1,7 +1,7 @@
-// Search in the browser, for the static site: a port of clearview/search.py over the index that
-// clearview/search_index.py prebuilds (/search/index.json). Names are scored as the live site scores them;
-// places are looked up with their results already worked out. On the live site the server has answered
-// (data-answered on the results element) and this does nothing.
+// Search in the browser, for the static site: a port of clearview/search.py over the index parts that
+// clearview/search_index.py writes under /search/. Nothing is answered in advance: the rules below run over compact
+// parts fetched as a query needs them (a names vocabulary first; then word postings, place names and agency chunks).
+// On the live site the server has answered (data-answered on the results element) and this does nothing.
 
 const results = document.getElementById("search-results");
 const query = (new URLSearchParams(location.search).get("q") || "").slice(0, 200);
@@ -53,27 +53,98 @@ function compare(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function matchNames(index, text) {
-  const generic = new Set(index.constants.generic);
+// clearview.search_index.shard_of: FNV-1a of the key's UTF-8 bytes.
+function shardOf(key, shards) {
+  let h = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(key)) h = Math.imul(h ^ byte, 0x01000193) >>> 0;
+  return h % shards;
+}
+
+// The index's parts, each fetched once. A record's position p is its place in the chunks' order; "o" is its place in
+// the live site's index order, by which lists are ordered.
+export class Store {
+  constructor(indexUrl) {
+    this.base = new URL(".", new URL(indexUrl, location.href)).href;
+    this.parts = new Map();
+  }
+
+  part(name) {
+    if (!this.parts.has(name)) {
+      const url = `${this.base}${name}.json`;
+      this.parts.set(name, fetch(url).then((response) => {
+        if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+        return response.json();
+      }));
+    }
+    return this.parts.get(name);
+  }
+
+  index() {
+    return this.part("index");
+  }
+
+  async chunk(n) {
+    const [index, records] = await Promise.all([this.index(), this.part(`agencies/${n}`)]);
+    records.forEach((record, i) => (record.p = index.chunks[n] + i));
+    return records;
+  }
+
+  async chunks(numbers) {
+    return (await Promise.all([...new Set(numbers)].map((n) => this.chunk(n)))).flat();
+  }
+
+  // The records at these positions, in the order given.
+  async records(positions) {
+    const starts = (await this.index()).chunks;
+    const chunkOf = (p) => {
+      let [low, high] = [0, starts.length - 1];
+      while (low < high) {
+        const middle = (low + high + 1) >> 1;
+        if (starts[middle] <= p) low = middle;
+        else high = middle - 1;
+      }
+      return low;
+    };
+    const loaded = await this.chunks(positions.map(chunkOf));
+    const byPosition = new Map(loaded.map((record) => [record.p, record]));
+    return positions.map((p) => byPosition.get(p));
+  }
+
+  async sharded(kind, key) {
+    const index = await this.index();
+    return (await this.part(`${kind}/${shardOf(key, index.shards[kind])}`))[key];
+  }
+}
+
+async function matchNames(store, index, text) {
+  const c = index.constants;
+  const generic = new Set(c.generic);
   const typed = tokens(text);
   const distinctive = typed.filter((w) => !generic.has(w));
   const onlyGeneric = distinctive.length === 0;
   const wanted = onlyGeneric ? typed : distinctive;
+  // clearview.search.AgencyIndex.shortlist: an exact alias, a prefix, or a word as near as the threshold.
+  const words = new Set();
+  for (const word of index.vocabulary) {
+    if (word === text || wanted.some((t) => (t.length >= 3 && word.startsWith(t)) || ratio(t, word) >= c.threshold)) words.add(word);
+  }
+  const postings = await Promise.all([...words].map((word) => store.sharded("words", word)));
+  const shortlist = [...new Set(postings.flat())];
   const found = [];
-  index.agencies.forEach((agency, position) => {
+  for (const agency of await store.records(shortlist)) {
     if (agency.aliases.includes(text)) {
-      found.push({ position, score: 101 });
-      return;
+      found.push({ agency, score: 101 });
+      continue;
     }
     const specific = agency.words.filter((w) => !generic.has(w));
     const candidates = onlyGeneric ? agency.words : specific.length ? specific : agency.words;
     const score = wanted.reduce((sum, w) => sum + wordScore(w, candidates), 0) / wanted.length;
-    if (score >= index.constants.threshold) {
+    if (score >= c.threshold) {
       const bonus = typed.filter((w) => generic.has(w)).reduce((sum, w) => sum + wordScore(w, agency.words), 0) / 1000;
-      found.push({ position, score: Math.round((score + bonus) * 100) / 100 });
+      found.push({ agency, score: Math.round((score + bonus) * 100) / 100 });
     }
-  });
-  return found.sort((a, b) => b.score - a.score || compare(index.agencies[a.position].name, index.agencies[b.position].name));
+  }
+  return found.sort((a, b) => b.score - a.score || compare(a.agency.name, b.agency.name) || a.agency.o - b.agency.o);
 }
 
 // clearview.gazetteer.name_keys: "St. Paul" is "Saint Paul"; "New York" is "New York City".
@@ -97,53 +168,151 @@ function countyKey(county) {
   return key.trim();
 }
 
-function named(index, table, keys, qualifier) {
-  const seen = new Set();
-  let candidates = [];
-  for (const key of keys) {
-    for (const entry of index[table][key] || []) {
-      if (!seen.has(entry)) candidates.push(entry);
-      seen.add(entry);
-    }
-  }
-  if (qualifier) candidates = candidates.filter((e) => index.regions[e.region].qualifiers.includes(qualifier));
-  return candidates.sort((a, b) => b.population - a.population).slice(0, 3);
+const stateOf = (regionKey) => regionKey.slice(regionKey.indexOf("|") + 1);
+
+// clearview.search.region_qualifiers: what may follow a town's name. codes: its state's ISO codes, "|" between.
+function qualifiers(index, country, state, codes) {
+  return [fold(state), fold(country), fold(index.country_names[country] || country), ...codes.split("|").filter(Boolean)];
 }
 
-function findPlaces(index, text) {
-  if (/^\d{5}$/.test(text)) return index.zips[text] ? [index.zips[text]] : [];
-  const found = [...(index.countries[text] || []), ...(index.states[text] || [])];
-  let town = text;
-  let qualifier = "";
+// clearview.search.towns_named: the most populous first, ties by name, state and position.
+async function townsNamed(store, index, town, qualifier) {
+  const candidates = [];
+  const keys = nameKeys(town);
+  const entries = await Promise.all(keys.map((key) => store.sharded("places", key)));
+  for (const [i, key] of keys.entries()) {
+    for (const [name, country, state, codes, population, lat, lon, named] of entries[i]?.towns || []) {
+      if (qualifier && !qualifiers(index, country, state, codes).includes(qualifier)) continue;
+      const countryName = index.country_names[country] || country;
+      candidates.push({
+        label: [name, state, countryName].filter(Boolean).join(", "),
+        kind: "city",
+        query: `${name}, ${state || countryName}`,
+        country,
+        regionKey: `${country}|${fold(state)}`,
+        lat,
+        lon,
+        named: named || [],
+        sort: [-population, key, country, state, lat, lon],
+      });
+    }
+  }
+  const order = (a, b) => a.sort.reduce((result, value, i) => result || compare(value, b.sort[i]), 0);
+  return candidates.sort(order).slice(0, 3);
+}
+
+// clearview.search.counties_named: qualified as their first town, placed at their largest.
+async function countiesNamed(store, index, name, qualifier) {
+  const counties = (await store.sharded("places", countyKey(name)))?.counties || [];
+  return counties
+    .filter(([, , first]) => !qualifier || qualifiers(index, ...first).includes(qualifier))
+    .sort((a, b) => b[4] - a[4])
+    .slice(0, 3)
+    .map(([label, query, [country], state, , lat, lon, named]) => ({ label, kind: "county", query, country, regionKey: `${country}|${fold(state)}`, lat, lon, named }));
+}
+
+// "Clifton NJ", "London, Ontario": a town and what qualifies it.
+function townAndQualifier(text) {
   const parts = text.split(/,\s*|\s+/);
   if (text.includes(",") || (parts.length > 1 && parts[parts.length - 1].length <= 3)) {
     const split = /,\s*|\s+(?=\S+$)/.exec(text);
-    if (split) {
-      town = text.slice(0, split.index);
-      qualifier = text.slice(split.index + split[0].length);
-    }
+    if (split) return [text.slice(0, split.index), text.slice(split.index + split[0].length)];
   }
-  const towns = named(index, "towns", nameKeys(town), qualifier);
-  const countyWords = new RegExp(index.constants.county_words);
-  if (countyWords.test(town) || !towns.length) found.push(...named(index, "counties", [countyKey(town)], qualifier));
+  return [text, ""];
+}
+
+// clearview.search.find_places
+async function findPlaces(store, index, text) {
+  if (/^\d{5}$/.test(text)) {
+    const zip = (await store.sharded("places", text))?.zip;
+    if (!zip) return [];
+    const [city, code, state, lat, lon, named] = zip;
+    return [{ label: `${city}, ${code} ${text}`, kind: "zip", query: text, country: "US", regionKey: `US|${fold(state)}`, lat, lon, named: named || [] }];
+  }
+  const [entry = {}, towns] = await Promise.all([store.sharded("places", text), townsNamed(store, index, ...townAndQualifier(text))]);
+  const found = [
+    ...(entry.countries || []).map(([label, country]) => ({ label, kind: "country", query: "", country })),
+    ...(entry.states || []).map(([name, countryName, country, regionKey]) => ({ label: `${name}, ${countryName}`, kind: "state", query: "", country, regionKey })),
+  ];
+  const [town, qualifier] = townAndQualifier(text);
+  if (new RegExp(index.constants.county_words).test(town) || !towns.length) found.push(...(await countiesNamed(store, index, town, qualifier)));
   // As clearview.search.find_places: one place per label, the first (the larger) kept.
   const seen = new Set();
   return found.concat(towns).filter((place) => !seen.has(place.label) && seen.add(place.label));
 }
 
-function placeResult(index, place) {
-  const here = new Set(place.here);
-  const covers = place.region === undefined ? [] : index.regions[place.region].covers.filter((i) => !here.has(i));
-  return { place, here: place.here, nearby: place.nearby, covers };
+// clearview.search.distance_km
+function distanceKm(lat1, lon1, lat2, lon2) {
+  const radians = (degrees) => (degrees * Math.PI) / 180;
+  const [phi1, phi2] = [radians(lat1), radians(lat2)];
+  const [dphi, dlambda] = [phi2 - phi1, radians(lon2 - lon1)];
+  const a = Math.sin(dphi / 2) ** 2 + Math.cos(phi1) * Math.cos(phi2) * Math.sin(dlambda / 2) ** 2;
+  return 2 * 6371.0 * Math.asin(Math.sqrt(Math.min(1.0, a)));
+}
+
+// clearview.search.Neighbours.near: the map cells that hold every local agency within NEARBY_KM.
+function nearCells(index, lat, lon) {
+  const { nearby_km: km, cell_degrees: degrees } = index.constants;
+  const [row, column] = [Math.floor(lat / degrees), Math.floor(lon / degrees)];
+  const rows = Math.ceil(km / 111 / degrees) + 1;
+  const shrink = Math.max(Math.cos(((Math.min(Math.abs(lat) + rows, 89.9)) * Math.PI) / 180), 0.01);
+  const columns = Math.min(Math.ceil(km / (111 * shrink) / degrees) + 1, 180);
+  const chunks = [];
+  for (let r = row - rows; r <= row + rows; r++) {
+    for (let c = column - columns; c <= column + columns; c++) {
+      chunks.push(...(index.cells[`${r}|${(((c + 180) % 360) + 360) % 360 - 180}`] || []));
+    }
+  }
+  return chunks;
+}
+
+// clearview.search.place_result. here and nearby come as records; covers, folded away on the page, as positions
+// (store.records fetches them when a reader opens the list).
+async function placeResult(store, index, place) {
+  const byOrder = (a, b) => a.o - b.o;
+  const sameCountry = (agency) => agency.country === place.country;
+  if (place.kind === "country") {
+    const regions = Object.entries(index.regions).filter(([key]) => key.startsWith(`${place.country}|`));
+    const here = (await store.chunks(regions.flatMap(([, region]) => region.chunks))).filter(sameCountry).sort(byOrder);
+    return { place, here, nearby: [], covers: [] };
+  }
+  const state = stateOf(place.regionKey);
+  const sameState = (agency) => !agency.state || agency.state === state;
+  let here;
+  if (place.kind === "state") {
+    const region = index.regions[place.regionKey];
+    here = region ? (await store.chunks(region.chunks)).filter((a) => sameCountry(a) && a.state === state) : [];
+  } else {
+    here = (await store.records(place.named)).filter((a) => sameCountry(a) && sameState(a));
+  }
+  here.sort(byOrder);
+  const isHere = new Set(here.map((a) => a.p));
+  const covers = [];
+  for (const key of new Set([place.regionKey, `${place.country}|`])) {
+    const [first, orders] = index.regions[key]?.wide || [0, []];
+    orders.forEach((o, i) => isHere.has(first + i) || covers.push({ p: first + i, o }));
+  }
+  covers.sort(byOrder);
+  const nearby = [];
+  if (place.lat !== undefined) {
+    const covering = (a) => sameCountry(a) && a.wide && sameState(a);
+    for (const agency of await store.chunks(nearCells(index, place.lat, place.lon))) {
+      if (!agency.local || isHere.has(agency.p) || covering(agency)) continue;
+      const km = distanceKm(place.lat, place.lon, agency.lat, agency.lon);
+      if (km <= index.constants.nearby_km) nearby.push({ agency, km: Number(km.toFixed(1)) });
+    }
+    nearby.sort((a, b) => a.km - b.km || a.agency.o - b.agency.o);
+  }
+  return { place, here, nearby, covers: covers.map((c) => c.p) };
 }
 
 const trim = (text) => text.replace(/^[ ,.]+|[ ,.]+$/g, "");
 
 // clearview.search.corrected_town: the nearest big town's name, the larger of two as near (they come largest first).
-function correctedTown(index, text) {
+async function correctedTown(store, index, text) {
   let best = "";
   let bestScore = -1;
-  for (const key of index.big_towns) {
+  for (const key of await store.part("big-towns")) {
     const score = ratio(text, key);
     if (score > bestScore) [best, bestScore] = [key, score];
   }
@@ -159,46 +328,50 @@ function understand(index, text) {
   return [expanded, place || expanded];
 }
 
-export function search(index, query) {
+// clearview.search.search
+export async function search(store, query) {
+  const index = await store.index();
   const [nameText, placeText] = understand(index, trim(fold(query)));
-  if (!nameText) return { query, names: [], places: [] };
-  let names = matchNames(index, nameText);
-  let places = findPlaces(index, placeText).map((place) => placeResult(index, place));
+  if (!nameText) return { query, store, index, names: [], places: [] };
+  const answer = async (text) => Promise.all((await findPlaces(store, index, text)).map((place) => placeResult(store, index, place)));
+  let [names, places] = await Promise.all([matchNames(store, index, nameText), answer(placeText)]);
   if (!names.length && !places.length) {
-    const corrected = correctedTown(index, placeText);
-    if (corrected) places = findPlaces(index, corrected).map((place) => placeResult(index, place));
+    const corrected = await correctedTown(store, index, placeText);
+    if (corrected) places = await answer(corrected);
   }
   // As clearview.search.search: a place the words name exactly beats names that only look alike.
   if (places.length && names.every((found) => found.score < index.constants.exact)) names = [];
   const lists = (r) => r.here.length || r.nearby.length || r.covers.length;
   if (names.length || places.some(lists)) places = places.filter(lists);
-  return { query, index, names, places };
+  return { query, store, index, names, places };
 }
 
 // The page, as templates/search.html lays it out for the live site.
-function show({ query, index, names, places }) {
-  const element = (tag, text, attributes = {}) => {
-    const node = document.createElement(tag);
-    if (text) node.textContent = text;
-    Object.assign(node, attributes);
-    return node;
-  };
-  const list = (positions) => {
-    const ol = element("ol", "", { className: "agency-list" });
-    for (const item of positions) {
-      const [position, km] = Array.isArray(item) ? item : [item, null];
-      // The card was rendered and escaped by _agency_card.html when the index was built.
-      const card = document.createElement("template");
-      card.innerHTML = index.agencies[position].card;
-      if (km !== null) {
-        card.content.querySelector(".agency-name").after(element("span", `${km.toFixed(1)} km away`, { className: "distance" }));
-      }
-      ol.appendChild(card.content);
+const element = (tag, text, attributes = {}) => {
+  const node = document.createElement(tag);
+  if (text) node.textContent = text;
+  Object.assign(node, attributes);
+  return node;
+};
+
+// Agencies as cards: each card was rendered and escaped by _agency_card.html when the index was built.
+function list(found) {
+  const ol = element("ol", "", { className: "agency-list" });
+  for (const { agency, km } of found) {
+    const card = document.createElement("template");
+    card.innerHTML = agency.card;
+    if (km !== undefined) {
+      card.content.querySelector(".agency-name").after(element("span", `${km.toFixed(1)} km away`, { className: "distance" }));
     }
-    return ol;
-  };
-  const empty = !names.length && !places.some((r) => r.here.length || r.nearby.length || r.covers.length);
-  if (empty) {
+    ol.appendChild(card.content);
+  }
+  return ol;
+}
+
+const listed = (r) => r.here.length || r.nearby.length || r.covers.length;
+
+function show({ query, store, index, names, places }) {
+  if (!names.length && !places.some(listed)) {
     const section = element("section", "", { className: "no-results" });
     section.setAttribute("aria-live", "polite");
     section.append(element("h1", `Nothing listed for “${query}”`), ...results.querySelector("template.not-listed").content.cloneNode(true).childNodes);
@@ -214,7 +387,7 @@ function show({ query, index, names, places }) {
   const parts = [element("h1", `Results for “${query}”`), element("p", answer.filter(Boolean).join(" "), { className: "answer" })];
   if (names.length) {
     const section = element("section");
-    section.append(element("h2", "Agencies whose name matches"), list(names.slice(0, 50).map((f) => f.position)));
+    section.append(element("h2", "Agencies whose name matches"), list(names.slice(0, 50)));
     if (names.length > 50) section.append(element("p", `${names.length - 50} more: narrow the search.`));
     parts.push(section);
   }
@@ -229,12 +402,14 @@ function show({ query, index, names, places }) {
     section.append(element("h2", result.place.label));
     if (position) section.append(element("p", placeAnswer(result), { className: "answer" }));
     const town = ["city", "zip"].includes(result.place.kind);
-    if (result.here.length) section.append(element("h3", `Listed agencies ${town ? "in this town" : "here"}`), list(result.here));
+    if (result.here.length) section.append(element("h3", `Listed agencies ${town ? "in this town" : "here"}`), list(result.here.map((agency) => ({ agency }))));
     if (result.nearby.length) section.append(element("h3", `Listed agencies within ${index.constants.nearby_km} km`), list(result.nearby));
     if (result.covers.length) {
       const n = result.covers.length;
       const details = element("details", "", { className: "covers" });
-      details.append(element("summary", `${n} state, provincial or national ${n === 1 ? "agency covers" : "agencies cover"} ${result.place.label}`), list(result.covers));
+      details.append(element("summary", `${n} state, provincial or national ${n === 1 ? "agency covers" : "agencies cover"} ${result.place.label}`));
+      // Folded away, so fetched only when a reader opens it.
+      details.addEventListener("toggle", () => details.open && !details.querySelector("ol") && cards(details, store, result.covers), { once: false });
       section.append(details);
     }
     if (!result.here.length && !result.nearby.length) {
@@ -255,10 +430,35 @@ function show({ query, index, names, places }) {
   results.replaceChildren(...parts);
 }
 
+async function cards(details, store, positions) {
+  const status = element("p", "Loading…", { className: "searching" });
+  details.append(status);
+  try {
+    status.replaceWith(list((await store.records(positions)).map((agency) => ({ agency }))));
+  } catch (error) {
+    status.replaceWith(failure(error));
+  }
+}
+
+function failure(error) {
+  const message = element("p", `The search could not load its index (${error.message}). Check the connection, then `, { className: "search-failed" });
+  message.setAttribute("role", "alert");
+  message.append(element("a", "try again", { href: location.href }), ".");
+  return message;
+}
+
 // Last, once every constant above is defined.
 if (results && !results.dataset.answered && query.trim()) {
   document.querySelectorAll('input[name="q"]').forEach((input) => (input.value = query));
   document.title = `“${query}”: ${document.title}`;
-  const response = await fetch(results.dataset.index);
-  show(search(await response.json(), query));
+  const searching = element("p", `Searching for “${query}”…`, { className: "searching" });
+  searching.setAttribute("role", "status");
+  results.setAttribute("aria-busy", "true");
+  results.replaceChildren(searching, results.querySelector("template.not-listed"));
+  try {
+    show(await search(new Store(results.dataset.index), query));
+  } catch (error) {
+    results.replaceChildren(failure(error));
+  }
+  results.removeAttribute("aria-busy");
 }
