@@ -4,18 +4,22 @@ Nothing is answered in advance: the browser runs clearview.search's rules itself
 site answers every query the live one does, and a reader downloads only what the query touches:
 
 - `index.json`, the first download: the rules' constants, the name vocabulary, and where the parts below are.
-- `words/<n>.json`: which agencies have each name word (clearview.search.AgencyIndex.postings, sharded by hash).
-- `agencies/<n>.json`: the agencies, each with its words, its place as the rules read it and its result card,
-  rendered by templates/_agency_card.html. Chunks follow country and state, the wide agencies of a region first,
-  then by map cell, so a region's covering agencies and a town's neighbours sit in few chunks.
+- `vocabulary-digits.json`: the name words without a letter ("12"), needed only when a typed word has no letter.
+- `words/<n>.json`: which agencies have each name word (clearview.search.AgencyIndex.postings, sharded by hash);
+  a long list is in `postings/<n>.json`, which the shard names by number.
+- `agencies/<n>.json`: the agencies as the rules read them (words, aliases, country, state, type, point), in
+  chunks: the wide agencies by region (a place's covers), then the locally placed ones along a Z-order curve with
+  each chunk's bounding box (a town's neighbours), then the rest by region.
+- `cards/<n>.json`: each agency's result card, rendered by templates/_agency_card.html, CARDS_PER_PART a part.
 - `places/<n>.json`: the gazetteer, countries, states and ZIP codes, by the folded name a reader types (sharded by
-  hash); each name also lists the agencies whose town it is.
+  hash); a town, county or ZIP code lists the agencies whose town or county it is by name.
 - `big-towns.json`: the towns whose misspelt names are forgiven (clearview.search.corrected_town).
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections import defaultdict
 from collections.abc import Iterator
 from functools import cache
@@ -27,7 +31,9 @@ from clearview import search
 from clearview.gazetteer import Gazetteer, county_key, name_keys
 from clearview.normalise import fold, subdivision_name
 
-CHUNK_BYTES = 16_000  # agencies per chunk: a town's answer touches a few of these
+CHUNK_BYTES = 8_000  # agencies per chunk: a town's answer touches a few of these
+CHUNK_SPAN = 2.0  # degrees: a chunk of locally placed agencies covers no more, so a town loads few it does not need
+CARDS_PER_PART = 16
 SHARD_BYTES = 8_000  # place and word shards: a lookup fetches one per key it tries
 
 
@@ -48,16 +54,29 @@ def region_key(country: str, state: str) -> str:
 
 
 def chunk_order(index: search.AgencyIndex) -> list[int]:
-    """The agencies' index positions in the chunks' order: by country and state, a region's wide agencies first in
-    index order (covers lists them so), the rest by map cell, so a town's neighbours sit in few chunks."""
+    """The agencies' index positions in the chunks' order: wide agencies by region in index order (covers lists them
+    so), then locally placed ones along a Z-order curve (neighbours share chunks), then the rest by region."""
 
     def key(o: int) -> tuple:
         agency = index.agencies[o]
-        wide = agency["agency_type"] in search.WIDE_TYPES
-        cell = search.Neighbours.cell(agency["latitude"], agency["longitude"]) if is_local(agency) else (0, 0)
-        return agency["country"], fold(agency["state_province"] or ""), not wide, (0, 0) if wide else cell, o
+        region = agency["country"], fold(agency["state_province"] or "")
+        if agency["agency_type"] in search.WIDE_TYPES:
+            return 0, region, 0, o
+        if is_local(agency):
+            return 1, ("", ""), z_order(agency["latitude"], agency["longitude"]), o
+        return 2, region, 0, o
 
     return sorted(range(len(index.agencies)), key=key)
+
+
+def z_order(latitude: float, longitude: float) -> int:
+    """The point's place on a Z-order (Morton) curve over 16-bit latitude and longitude."""
+    y = int((latitude + 90) / 180 * 0xFFFF)
+    x = int((longitude + 180) / 360 * 0xFFFF)
+    code = 0
+    for bit in range(16):
+        code |= ((x >> bit) & 1) << (2 * bit) | ((y >> bit) & 1) << (2 * bit + 1)
+    return code
 
 
 def is_local(agency: dict) -> bool:
@@ -76,40 +95,52 @@ def browser_index(agencies: list[dict], places: Gazetteer, cards: list[str], pla
     index = search.AgencyIndex(agencies)
     order = chunk_order(index)
     position = {o: p for p, o in enumerate(order)}  # each record keeps its index position as "o"
-    records = agency_records(index, cards)
-    chunks, starts = chunked([records[o] for o in order])
-    chunk_of = [c for c, chunk in enumerate(chunks) for _ in chunk]
-
+    records = agency_records(index)
+    chunks = chunked([records[o] for o in order])
     regions: dict[str, dict] = {}
-    cells: dict[str, set[int]] = defaultdict(set)
-    for p, o in enumerate(order):
-        agency = records[o]
-        region = regions.setdefault(region_key(agency["country"], agency["state"]), {"chunks": set(), "wide": [p, []]})
-        region["chunks"].add(chunk_of[p])
-        if agency["wide"]:  # the block's first position and each one's index order, to merge two regions' covers
-            region["wide"][1].append(agency["o"])
-        if agency["local"]:
-            row, column = search.Neighbours.cell(agency["lat"], agency["lon"])
-            cells[f"{row}|{column}"].add(chunk_of[p])
-    for region in regions.values():
-        region["chunks"] = sorted(region["chunks"])
-
+    p = 0
+    for n, chunk in enumerate(chunks):
+        for agency in chunk["records"]:
+            region = regions.setdefault(region_key(agency["country"], agency["state"]), {"chunks": [], "wide": [p, []]})
+            if n not in region["chunks"]:
+                region["chunks"].append(n)
+            if agency["wide"]:  # the block's first position and each one's index order, to merge two regions' covers
+                region["wide"][1].append(agency["o"])
+            p += 1
     postings = {word: sorted(position[o] for o in found) for word, found in index.postings.items()}
-    words = sharded(postings.items())
+    vocabulary = [word for word in index.vocabulary if any(c.isalpha() for c in word)]
+    # A long list (a word most names have) gets a part of its own, so a shard stays small whatever hashes to it.
+    long_lists = [found for found in postings.values() if len(found) > SHARD_BYTES // 8]
+    numbers = {id(found): n for n, found in enumerate(long_lists)}
+    words = sharded((word, numbers.get(id(found), found)) for word, found in postings.items())
     parts = {
         "index": {
             "constants": constants(),
-            "vocabulary": index.vocabulary,
-            "shards": {"words": len(words), "places": len(place_shards)},
-            "chunks": starts,
+            "vocabulary": vocabulary,
+            "shards": {
+                "words": len(words),
+                "postings": len(long_lists),
+                "places": len(place_shards),
+                "cards": CARDS_PER_PART,
+            },
+            "agencies": len(records),
+            "chunks": [chunk["where"] for chunk in chunks],
             "regions": regions,
-            "cells": {cell: sorted(found) for cell, found in sorted(cells.items())},
+            # Wide agencies placed at a town are neighbours of towns in other states.
+            "wide_local": [[position[r["o"]], r["lat"], r["lon"]] for r in records if r["wide"] and r["local"]],
             "country_names": {c.alpha_2: search.country_name(c.alpha_2) for c in pycountry.countries},
         },
+        "vocabulary-digits": [word for word in index.vocabulary if not any(c.isalpha() for c in word)],
         "big-towns": search.big_towns(places),
     }
-    parts |= {f"agencies/{n}": chunk for n, chunk in enumerate(chunks)}
+    parts |= {f"agencies/{n}": chunk["records"] for n, chunk in enumerate(chunks)}
+    ordered_cards = [cards[o] for o in order]
+    parts |= {
+        f"cards/{n}": ordered_cards[start : start + CARDS_PER_PART]
+        for n, start in enumerate(range(0, len(ordered_cards), CARDS_PER_PART))
+    }
     parts |= {f"words/{n}": shard for n, shard in enumerate(words)}
+    parts |= {f"postings/{n}": found for n, found in enumerate(long_lists)}
     parts |= {f"places/{n}": shard for n, shard in enumerate(place_shards)}
     return {path: value if isinstance(value, str) else compact(value) for path, value in parts.items()}
 
@@ -118,9 +149,11 @@ def part_paths(index: dict) -> list[str]:
     """Every part's path under /search/, from index.json (the static site writes each)."""
     shards = index["shards"]
     return (
-        ["big-towns"]
+        ["vocabulary-digits", "big-towns"]
         + [f"agencies/{n}" for n in range(len(index["chunks"]))]
+        + [f"cards/{n}" for n in range(-(-index["agencies"] // shards["cards"]))]
         + [f"words/{n}" for n in range(shards["words"])]
+        + [f"postings/{n}" for n in range(shards["postings"])]
         + [f"places/{n}" for n in range(shards["places"])]
     )
 
@@ -140,7 +173,7 @@ def constants() -> dict:
     }
 
 
-def agency_records(index: search.AgencyIndex, cards: list[str]) -> list[dict]:
+def agency_records(index: search.AgencyIndex) -> list[dict]:
     """Each agency as clearview.search reads it: words and aliases folded, place fields keyed as the rules compare."""
     return [
         {
@@ -155,27 +188,51 @@ def agency_records(index: search.AgencyIndex, cards: list[str]) -> list[dict]:
             "local": is_local(agency),
             "lat": agency["latitude"] if is_local(agency) else None,
             "lon": agency["longitude"] if is_local(agency) else None,
-            "card": card,
         }
-        for o, ((agency, words, aliases), card) in enumerate(zip(index.names, cards, strict=True))
+        for o, (agency, words, aliases) in enumerate(index.names)
     ]
 
 
-def chunked(records: list[dict]) -> tuple[list[list[dict]], list[int]]:
-    """Consecutive records in chunks of about CHUNK_BYTES, a new one at a new region once half full."""
-    chunks: list[list[dict]] = []
-    starts: list[int] = []
+def chunked(records: list[dict]) -> list[dict]:
+    """Consecutive records in chunks of about CHUNK_BYTES: a new one at a new region once half full, and among the
+    locally placed (not wide) agencies whenever the box around the chunk's points would outgrow CHUNK_SPAN. Each
+    chunk says where it is: [first position] or, for placed agencies, [first, south, west, north, east]."""
+    chunks: list[dict] = []
     size = 0
     for p, record in enumerate(records):
+        spatial = record["local"] and not record["wide"]
         region = record["country"], record["state"]
-        new_region = chunks and region != (chunks[-1][-1]["country"], chunks[-1][-1]["state"])
-        if not chunks or size >= CHUNK_BYTES or (new_region and size >= CHUNK_BYTES // 2):
-            chunks.append([])
-            starts.append(p)
+        last = chunks[-1] if chunks else None
+        if last is not None and len(last["where"]) > 1 and spatial:
+            south, west, north, east = last["where"][1:]
+            south, west = min(south, record["lat"]), min(west, record["lon"])
+            north, east = max(north, record["lat"]), max(east, record["lon"])
+            too_wide = north - south > CHUNK_SPAN or east - west > CHUNK_SPAN
+        else:
+            too_wide = False
+        if (
+            last is None
+            or size >= CHUNK_BYTES
+            or spatial != (len(last["where"]) > 1)
+            or too_wide
+            or (not spatial and region != last["region"] and size >= CHUNK_BYTES // 2)
+        ):
+            where = [p, record["lat"], record["lon"], record["lat"], record["lon"]] if spatial else [p]
+            chunks.append({"where": where, "records": [], "region": region})
             size = 0
-        chunks[-1].append(record)
+        chunk = chunks[-1]
+        if spatial:  # rounded outwards to a thousandth of a degree: still a box around every point
+            where = chunk["where"]
+            where[1:] = [
+                min(where[1], math.floor(record["lat"] * 1000) / 1000),
+                min(where[2], math.floor(record["lon"] * 1000) / 1000),
+                max(where[3], math.ceil(record["lat"] * 1000) / 1000),
+                max(where[4], math.ceil(record["lon"] * 1000) / 1000),
+            ]
+        chunk["records"].append(record)
+        chunk["region"] = region
         size += len(compact(record))
-    return chunks, starts
+    return chunks
 
 
 def sharded(entries) -> list[str]:

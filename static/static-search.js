@@ -85,7 +85,7 @@ export class Store {
 
   async chunk(n) {
     const [index, records] = await Promise.all([this.index(), this.part(`agencies/${n}`)]);
-    records.forEach((record, i) => (record.p = index.chunks[n] + i));
+    records.forEach((record, i) => (record.p = index.chunks[n][0] + i));
     return records;
   }
 
@@ -95,12 +95,12 @@ export class Store {
 
   // The records at these positions, in the order given.
   async records(positions) {
-    const starts = (await this.index()).chunks;
+    const chunks = (await this.index()).chunks;
     const chunkOf = (p) => {
-      let [low, high] = [0, starts.length - 1];
+      let [low, high] = [0, chunks.length - 1];
       while (low < high) {
         const middle = (low + high + 1) >> 1;
-        if (starts[middle] <= p) low = middle;
+        if (chunks[middle][0] <= p) low = middle;
         else high = middle - 1;
       }
       return low;
@@ -108,6 +108,13 @@ export class Store {
     const loaded = await this.chunks(positions.map(chunkOf));
     const byPosition = new Map(loaded.map((record) => [record.p, record]));
     return positions.map((p) => byPosition.get(p));
+  }
+
+  // The result cards (HTML rendered and escaped by _agency_card.html) of these records, in their order.
+  async cards(records) {
+    const size = (await this.index()).shards.cards;
+    const parts = await Promise.all(records.map((record) => this.part(`cards/${Math.floor(record.p / size)}`)));
+    return records.map((record, i) => parts[i][record.p % size]);
   }
 
   async sharded(kind, key) {
@@ -125,10 +132,18 @@ async function matchNames(store, index, text) {
   const wanted = onlyGeneric ? typed : distinctive;
   // clearview.search.AgencyIndex.shortlist: an exact alias, a prefix, or a word as near as the threshold.
   const words = new Set();
-  for (const word of index.vocabulary) {
+  // A word without a letter ("12") can only match a typed word with something other than letters in it.
+  const digits = !/\p{L}/u.test(text) || wanted.some((t) => /[^\p{L}]/u.test(t)) ? await store.part("vocabulary-digits") : [];
+  for (const word of [...index.vocabulary, ...digits]) {
     if (word === text || wanted.some((t) => (t.length >= 3 && word.startsWith(t)) || ratio(t, word) >= c.threshold)) words.add(word);
   }
-  const postings = await Promise.all([...words].map((word) => store.sharded("words", word)));
+  // A long list has a part of its own, which the shard names by number.
+  const postings = await Promise.all(
+    [...words].map(async (word) => {
+      const found = await store.sharded("words", word);
+      return typeof found === "number" ? store.part(`postings/${found}`) : found;
+    }),
+  );
   const shortlist = [...new Set(postings.flat())];
   const found = [];
   for (const agency of await store.records(shortlist)) {
@@ -250,20 +265,19 @@ function distanceKm(lat1, lon1, lat2, lon2) {
   return 2 * 6371.0 * Math.asin(Math.sqrt(Math.min(1.0, a)));
 }
 
-// clearview.search.Neighbours.near: the map cells that hold every local agency within NEARBY_KM.
-function nearCells(index, lat, lon) {
-  const { nearby_km: km, cell_degrees: degrees } = index.constants;
-  const [row, column] = [Math.floor(lat / degrees), Math.floor(lon / degrees)];
-  const rows = Math.ceil(km / 111 / degrees) + 1;
-  const shrink = Math.max(Math.cos(((Math.min(Math.abs(lat) + rows, 89.9)) * Math.PI) / 180), 0.01);
-  const columns = Math.min(Math.ceil(km / (111 * shrink) / degrees) + 1, 180);
-  const chunks = [];
-  for (let r = row - rows; r <= row + rows; r++) {
-    for (let c = column - columns; c <= column + columns; c++) {
-      chunks.push(...(index.cells[`${r}|${(((c + 180) % 360) + 360) % 360 - 180}`] || []));
-    }
-  }
-  return chunks;
+// Where every agency within NEARBY_KM of a point can be (the chunks whose box meets the box around the point): a
+// superset, as clearview.search.Neighbours.near gives the live site.
+function nearChunks(index, lat, lon) {
+  const radius = index.constants.nearby_km / 6371.0; // the angular distance, in radians
+  const degrees = (radians) => (radians * 180) / Math.PI;
+  const dlat = degrees(radius) * 1.01 + 0.001;
+  const cosine = Math.cos((lat * Math.PI) / 180);
+  const dlon = Math.abs(lat) + dlat >= 90 || Math.sin(radius) >= cosine ? 360 : degrees(Math.asin(Math.sin(radius) / cosine)) * 1.01 + 0.001;
+  const meets = ([, south, west, north, east]) =>
+    south <= lat + dlat && north >= lat - dlat && [-360, 0, 360].some((shift) => west + shift <= lon + dlon && east + shift >= lon - dlon);
+  const near = [];
+  index.chunks.forEach((chunk, n) => chunk.length > 1 && meets(chunk) && near.push(n));
+  return near;
 }
 
 // clearview.search.place_result. here and nearby come as records; covers, folded away on the page, as positions
@@ -296,7 +310,9 @@ async function placeResult(store, index, place) {
   const nearby = [];
   if (place.lat !== undefined) {
     const covering = (a) => sameCountry(a) && a.wide && sameState(a);
-    for (const agency of await store.chunks(nearCells(index, place.lat, place.lon))) {
+    const wide = index.wide_local.filter(([, lat, lon]) => distanceKm(place.lat, place.lon, lat, lon) <= index.constants.nearby_km + 1);
+    const candidates = [...(await store.chunks(nearChunks(index, place.lat, place.lon))), ...(await store.records(wide.map(([p]) => p)))];
+    for (const agency of new Map(candidates.map((a) => [a.p, a])).values()) {
       if (!agency.local || isHere.has(agency.p) || covering(agency)) continue;
       const km = distanceKm(place.lat, place.lon, agency.lat, agency.lon);
       if (km <= index.constants.nearby_km) nearby.push({ agency, km: Number(km.toFixed(1)) });
@@ -354,12 +370,12 @@ const element = (tag, text, attributes = {}) => {
   return node;
 };
 
-// Agencies as cards: each card was rendered and escaped by _agency_card.html when the index was built.
-function list(found) {
+// Agencies as cards, from the card HTML that _agency_card.html rendered and escaped when the index was built.
+function list(found, cards) {
   const ol = element("ol", "", { className: "agency-list" });
   for (const { agency, km } of found) {
     const card = document.createElement("template");
-    card.innerHTML = agency.card;
+    card.innerHTML = cards.get(agency.p);
     if (km !== undefined) {
       card.content.querySelector(".agency-name").after(element("span", `${km.toFixed(1)} km away`, { className: "distance" }));
     }
@@ -368,9 +384,17 @@ function list(found) {
   return ol;
 }
 
+async function cardsOf(store, agencies) {
+  const cards = await store.cards(agencies);
+  return new Map(agencies.map((agency, i) => [agency.p, cards[i]]));
+}
+
+// As templates/search.html: the best match and any country or state in full, other places on one line.
+const inFull = (result, position) => !position || ["country", "state"].includes(result.place.kind);
+
 const listed = (r) => r.here.length || r.nearby.length || r.covers.length;
 
-function show({ query, store, index, names, places }) {
+async function show({ query, store, index, names, places }) {
   if (!names.length && !places.some(listed)) {
     const section = element("section", "", { className: "no-results" });
     section.setAttribute("aria-live", "polite");
@@ -378,6 +402,8 @@ function show({ query, store, index, names, places }) {
     results.replaceChildren(section);
     return;
   }
+  const shown = places.filter(inFull).flatMap((r) => [...r.here, ...r.nearby.map((n) => n.agency)]);
+  const cards = await cardsOf(store, [...names.slice(0, 50).map((f) => f.agency), ...shown]);
   // The answer first, as templates/search.html's place_answer writes it.
   const plural = (n, one, many) => `${n} listed ${n === 1 ? one : many}`;
   const placeAnswer = (r) =>
@@ -387,14 +413,14 @@ function show({ query, store, index, names, places }) {
   const parts = [element("h1", `Results for “${query}”`), element("p", answer.filter(Boolean).join(" "), { className: "answer" })];
   if (names.length) {
     const section = element("section");
-    section.append(element("h2", "Agencies whose name matches"), list(names.slice(0, 50)));
+    section.append(element("h2", "Agencies whose name matches"), list(names.slice(0, 50), cards));
     if (names.length > 50) section.append(element("p", `${names.length - 50} more: narrow the search.`));
     parts.push(section);
   }
   // As templates/search.html: the best match in full, other towns and counties on one "Did you mean" line.
   const others = [];
   places.forEach((result, position) => {
-    if (position && !["country", "state"].includes(result.place.kind)) {
+    if (!inFull(result, position)) {
       if (result.here.length || result.nearby.length) others.push(result);
       return;
     }
@@ -402,14 +428,14 @@ function show({ query, store, index, names, places }) {
     section.append(element("h2", result.place.label));
     if (position) section.append(element("p", placeAnswer(result), { className: "answer" }));
     const town = ["city", "zip"].includes(result.place.kind);
-    if (result.here.length) section.append(element("h3", `Listed agencies ${town ? "in this town" : "here"}`), list(result.here.map((agency) => ({ agency }))));
-    if (result.nearby.length) section.append(element("h3", `Listed agencies within ${index.constants.nearby_km} km`), list(result.nearby));
+    if (result.here.length) section.append(element("h3", `Listed agencies ${town ? "in this town" : "here"}`), list(result.here.map((agency) => ({ agency })), cards));
+    if (result.nearby.length) section.append(element("h3", `Listed agencies within ${index.constants.nearby_km} km`), list(result.nearby, cards));
     if (result.covers.length) {
       const n = result.covers.length;
       const details = element("details", "", { className: "covers" });
       details.append(element("summary", `${n} state, provincial or national ${n === 1 ? "agency covers" : "agencies cover"} ${result.place.label}`));
       // Folded away, so fetched only when a reader opens it.
-      details.addEventListener("toggle", () => details.open && !details.querySelector("ol") && cards(details, store, result.covers), { once: false });
+      details.addEventListener("toggle", () => details.open && !details.querySelector("ol, .searching") && openCovers(details, store, result.covers));
       section.append(details);
     }
     if (!result.here.length && !result.nearby.length) {
@@ -430,11 +456,12 @@ function show({ query, store, index, names, places }) {
   results.replaceChildren(...parts);
 }
 
-async function cards(details, store, positions) {
+async function openCovers(details, store, positions) {
   const status = element("p", "Loading…", { className: "searching" });
   details.append(status);
   try {
-    status.replaceWith(list((await store.records(positions)).map((agency) => ({ agency }))));
+    const agencies = await store.records(positions);
+    status.replaceWith(list(agencies.map((agency) => ({ agency })), await cardsOf(store, agencies)));
   } catch (error) {
     status.replaceWith(failure(error));
   }
@@ -456,7 +483,8 @@ if (results && !results.dataset.answered && query.trim()) {
   results.setAttribute("aria-busy", "true");
   results.replaceChildren(searching, results.querySelector("template.not-listed"));
   try {
-    show(await search(new Store(results.dataset.index), query));
+    await show(await search(new Store(results.dataset.index), query));
+    performance.mark("clearview-search-answered"); // the benchmarks' time to first result (bench/run.py)
   } catch (error) {
     results.replaceChildren(failure(error));
   }
