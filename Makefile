@@ -57,7 +57,7 @@ clearview.db: $(BUILD_INPUTS) | $(INSTALLED)
 
 # A data release: records what changed since the last one (data/changes.csv, data/CHANGELOG.md). VERSION= to name it.
 release: $(INSTALLED) ## record what changed since the last release, as a new release (VERSION= to name it)
-	$(BIN)/python scripts/release.py $(if $(VERSION),--version $(VERSION))
+	$(BIN)/python -m scripts.release $(if $(VERSION),--version $(VERSION))
 	$(BIN)/python build_db.py
 
 # Facts in the research's columns (data/README.md, "Adding facts"): FILE=facts.csv, or ARGS='--agency-name ...'.
@@ -87,7 +87,7 @@ loadtest: clearview.db ## 50 clients for 60 s against a local server
 	@$(BIN)/datasette serve $(DATASETTE_OPTIONS) -h 127.0.0.1 -p $(LOAD_PORT) > .loadtest-server.log 2>&1 & server=$$!; \
 	trap "kill $$server" EXIT; \
 	for i in $$(seq 50); do curl -sf -o /dev/null http://127.0.0.1:$(LOAD_PORT)/ && break; sleep 0.2; done; \
-	$(BIN)/python bench/loadtest.py --url http://127.0.0.1:$(LOAD_PORT) --clients $${LOAD_CLIENTS:-50} --seconds $${LOAD_SECONDS:-60}
+	$(BIN)/python -m bench.loadtest --url http://127.0.0.1:$(LOAD_PORT) --clients $${LOAD_CLIENTS:-50} --seconds $${LOAD_SECONDS:-60}
 
 # 20 clients send expensive SQL for 30 s while readers load pages: reader latency, hostile durations, server memory.
 ATTACK_PORT ?= 8003
@@ -95,7 +95,7 @@ attack: clearview.db ## the hostile-visitor benchmark (bench/attack.py): readers
 	@$(BIN)/datasette serve $(DATASETTE_OPTIONS) -h 127.0.0.1 -p $(ATTACK_PORT) > .attack-server.log 2>&1 & server=$$!; \
 	trap "kill $$server 2> /dev/null" EXIT; \
 	for i in $$(seq 100); do curl -sf -o /dev/null http://127.0.0.1:$(ATTACK_PORT)/ && break; sleep 0.2; done; \
-	$(BIN)/python bench/attack.py --url http://127.0.0.1:$(ATTACK_PORT) --pid $$server --hostile $${ATTACK_CLIENTS:-20} --seconds $${ATTACK_SECONDS:-30}
+	$(BIN)/python -m bench.attack --url http://127.0.0.1:$(ATTACK_PORT) --pid $$server --hostile $${ATTACK_CLIENTS:-20} --seconds $${ATTACK_SECONDS:-30}
 
 # The static edition in site/: every page rendered by the live site, for the URL it will be served at. SITE_URL's
 # path is the base path (https://user.github.io/repo/ -> /repo/). LIVE_URL= sends SQL links to a live Datasette
@@ -134,10 +134,10 @@ publish: publish-generate ## deploy the live site to Fly
 # Benchmarks on synthetic data (bench/generate.py, in bench/out/), written to bench/RESULTS.md. bench: a few
 # minutes (1k and 10k agencies; static at 2k). bench-full: up to 1M agencies (build), 100k (live), 20k (static).
 bench: $(INSTALLED) browser ## benchmarks, a few minutes (bench/RESULTS.md)
-	CHROMIUM=$(CHROMIUM) $(BIN)/python bench/run.py --profile quick
+	CHROMIUM=$(CHROMIUM) $(BIN)/python -m bench.run --profile quick
 
 bench-full: $(INSTALLED) browser ## benchmarks up to 1M agencies
-	CHROMIUM=$(CHROMIUM) $(BIN)/python bench/run.py --profile full
+	CHROMIUM=$(CHROMIUM) $(BIN)/python -m bench.run --profile full
 
 # Column statistics of every raw file (csvkit's csvstat).
 profile: $(INSTALLED) ## csvstat of every raw file

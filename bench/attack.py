@@ -1,6 +1,6 @@
 """The hostile visitor, measured: 20 clients send expensive SQL for a fixed time while readers load their pages.
 
-    python bench/attack.py --url http://127.0.0.1:8003 --pid PID [--hostile 20] [--seconds 30]   (`make attack`)
+    python -m bench.attack --url http://127.0.0.1:8003 --pid PID [--hostile 20] [--seconds 30]   (`make attack`)
 
 Prints the readers' latency percentiles per page, the slowest hostile request, the hostile status codes and the
 server's peak resident memory (from /proc, sampled), the readers' latency right after the attack (recovery), and
@@ -21,9 +21,7 @@ from pathlib import Path
 
 import httpx
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script from the repository root
-
-from loadtest import loopback, percentile  # noqa: E402
+from bench.loadtest import loopback, percentile
 
 READERS = {
     "landing": "/",

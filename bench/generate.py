@@ -6,7 +6,7 @@ confirmed and 34 unaware, 210 denied, 97 declined, 1,161 no response), search ra
 towns drawn from the gazetteer by population, some agencies placed by county, state or country, some aliases and
 some typos in names.
 
-    python bench/generate.py 10000 bench/out/10000/data [--seed 1]
+    python -m bench.generate 10000 bench/out/10000/data [--seed 1]
 """
 
 from __future__ import annotations
@@ -18,12 +18,11 @@ import shutil
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import build_db
+from clearview import gazetteer
+from clearview.normalise import slugify, subdivision_name
 
-import build_db  # noqa: E402
-from clearview import gazetteer  # noqa: E402
-from clearview.normalise import slugify, subdivision_name  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 STATUSES = {
     "confirmed_use": 335 - 69 - 34,
@@ -43,7 +42,7 @@ def towns(places: gazetteer.Gazetteer) -> list[gazetteer.Place]:
     states = build_db.subdivision_names("US")
     return [
         p
-        for p in places.places
+        for p in places.places()
         if p.country == "US" and p.population >= 2000 and subdivision_name(p.state, "US") in states
     ]
 

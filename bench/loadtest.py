@@ -1,6 +1,6 @@
 """Bounded load test on loopback: N concurrent clients for a fixed time across the reader pages and the map JSON.
 
-    python bench/loadtest.py --url http://127.0.0.1:8002 [--clients 50] [--seconds 60]   (what `make loadtest` runs)
+    python -m bench.loadtest --url http://127.0.0.1:8002 [--clients 50] [--seconds 60]   (what `make loadtest` runs)
 
 Prints requests, errors and latency percentiles per page; exits 1 on any error. Refuses any host but loopback.
 """

@@ -23,13 +23,12 @@ import time
 from pathlib import Path
 from urllib.parse import quote_plus
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bench.generate import generate
+from clearview import gazetteer
+from clearview.app import make_datasette
+from clearview.browser import CHROMIUM, CHROMIUM_ARGS, free_port, offline_context, serve_files
 
-from bench.generate import generate  # noqa: E402
-from clearview import gazetteer  # noqa: E402
-from clearview.app import make_datasette  # noqa: E402
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, free_port, offline_context, serve_files  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 OUT = ROOT / "bench" / "out"
 PROFILES = {
@@ -44,7 +43,6 @@ PROFILES = {
 }
 BUILD_ONCE = """
 import json, resource, sys, time
-sys.path.insert(0, {root!r})
 import build_db
 from pathlib import Path
 started = time.perf_counter()
@@ -75,7 +73,7 @@ def measure_build(n: int, runs: int) -> dict:
     results = []
     for _ in range(runs):
         script = BUILD_ONCE.format(root=str(ROOT), data=str(folder / "data"), db=str(folder / "clearview.db"))
-        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+        done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
         results.append(json.loads(done.stdout.strip().splitlines()[-1]))
     seconds = statistics.median(r["seconds"] for r in results)
     rows = results[0]["rows"]
@@ -409,9 +407,10 @@ def targets(results: dict) -> list[tuple[str, str, str]]:
                 )
             )
     for s in results["static"]:
-        first = max(q["index_kb"] for q in s["searches"] if q["query"] in ("town", "name with a typo"))
+        typical = [q["index_kb"] for q in s["searches"] if q["query"] in ("town", "name with a typo")]
         limit = {"today": 150, 20_000: 300}.get(s["agencies"])
-        if limit:
+        if limit and typical:
+            first = max(typical)
             rows.append(
                 (f"first search (a town, a name) <= {limit} KB ({label(s)})", f"{fmt(first, 1)} KB", first <= limit)
             )

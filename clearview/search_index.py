@@ -242,7 +242,7 @@ def sharded(entries) -> list[str]:
     sample = entries[:: max(1, len(entries) // 500)]
     mean = sum(len(compact(key)) + len(compact(value)) + 2 for key, value in sample) / max(1, len(sample))
     shards: list[dict] = [{} for _ in range(max(1, round(mean * len(entries) / SHARD_BYTES)))]
-    for key, value in entries:
+    for key, value in sorted(entries, key=lambda entry: entry[0]):  # the same files from the same data
         shards[shard_of(key, len(shards))][key] = value
     return [compact(shard) for shard in shards]
 
@@ -286,14 +286,14 @@ def place_entries(places: Gazetteer, index: search.AgencyIndex, position: dict[i
         entries[name]["states"] = [
             [s.name, s.country.name, s.country_code, region_key(s.country_code, s.name)] for s in subdivisions
         ]
-    for key, towns in places.by_town.items():
+    for key, towns in places.town_groups():
         entries[key]["towns"] = [
             [t.name, t.country, t.state, subdivision_code(t.country, t.state), t.population, t.latitude, t.longitude]
             + ([here] if (here := named.town(name_keys(t.name))) else [])
             for t in towns
         ]
-    for key, where in places.counties_by_key.items():
-        entries[key]["counties"] = [county_entry(places.by_county[(c, s, key)], key, named) for c, s in where]
+    for key, where in places.county_groups():
+        entries[key]["counties"] = [county_entry(places.county_towns(c, s, key), key, named) for c, s in where]
     for z in us_zips():
         here = named.town(name_keys(z["city"]))
         state = subdivision_name(z["state"], "US")

@@ -16,14 +16,17 @@ import argparse
 import asyncio
 import html
 import json
+import multiprocessing
+import os
 import posixpath
 import re
 import shutil
+import sqlite3
 import sys
 import tempfile
 import time
 from collections import deque
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -106,12 +109,15 @@ class StaticSite:
             self.seen.add(path)
             self.queue.append((path, referrer))
 
-    async def build(self, agency_ids: list[str]) -> None:
-        for path in SEEDS + [f"/agency/{agency_id}" for agency_id in agency_ids]:
-            self.want(path, "(seed)")
-        while self.queue:
-            path, referrer = self.queue.popleft()
+    async def render(self, paths: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """Writes each (path, referrer); returns what they link to that this renderer has not seen."""
+        self.seen.update(path for path, _ in paths)
+        for path, referrer in paths:
             await self.fetch(path, referrer)
+        found, self.queue = list(self.queue), deque()
+        return found
+
+    async def finish(self) -> None:
         await self.write_not_found()
         self.write("/metadata.json", json.dumps(lite_metadata(self.metadata), indent=2).encode())
         self.write("/.nojekyll", b"")  # GitHub Pages: serve the -/ and _ paths as they are
@@ -130,9 +136,12 @@ class StaticSite:
             body = self.rewrite_page(response.text, path).encode()
         elif content_type.startswith(("text/css", "text/javascript", "application/javascript")):
             self.find_assets(response.text, path)
-        elif path == "/search/index.json":  # the parts static-search.js fetches as a query needs them
+        elif path == "/search/index.json":  # the parts static-search.js fetches as a query needs them, written
+            self.write(path, body)  # here, by the renderer that has just built them
             for part in part_paths(json.loads(body)):
-                self.want(f"/search/{part}.json", path)
+                self.seen.add(f"/search/{part}.json")
+                await self.fetch(f"/search/{part}.json", path)
+            return
         self.write(path + "/index.html" if PAGE.match(path) else path, body)
 
     async def write_not_found(self) -> None:
@@ -202,31 +211,89 @@ def lite_metadata(metadata: dict) -> dict:
     return {key: value for key, value in metadata.items() if key not in ("plugins", "extra_css_urls")}
 
 
-async def agency_ids(site: StaticSite) -> list[str]:
-    rows = await site.datasette.get_database("clearview").execute("select agency_id from agencies order by agency_id")
-    return [row[0] for row in rows]
+# -- rendering in parallel: one StaticSite per process, the crawl's frontier shared out in batches ---------------
+
+BATCH = 50
+PARALLEL_FROM = 1_000
+_worker: tuple[StaticSite, asyncio.AbstractEventLoop] | None = None
+
+
+def _start_worker(*options) -> None:
+    global _worker
+    _worker = StaticSite(*options), asyncio.new_event_loop()
+
+
+def _render_batch(paths: list[tuple[str, str]]) -> tuple[dict[str, int], list[tuple[str, str]]]:
+    site, loop = _worker
+    site.written = {}
+    found = loop.run_until_complete(site.render(paths))
+    return site.written, found
+
+
+def _finish() -> dict[str, int]:
+    site, loop = _worker
+    site.written = {}
+    loop.run_until_complete(site.finish())
+    return site.written
+
+
+def crawl(options: tuple, workers: int | None) -> dict[str, int]:
+    """From the seeds, every page and file the site links to, rendered by `workers` processes (bytes by path)."""
+    with sqlite3.connect(f"file:{options[0]}?mode=ro", uri=True) as db:
+        agencies = [f"/agency/{row[0]}" for row in db.execute("select agency_id from agencies order by agency_id")]
+    frontier = [(path, "(seed)") for path in SEEDS + agencies]
+    seen = {path for path, _ in frontier}
+    written: dict[str, int] = {}
+    if workers is None:  # a process costs a second or two to start: worth it for thousands of pages
+        workers = os.cpu_count() or 1 if len(frontier) >= PARALLEL_FROM else 1
+    if workers == 1:
+        pool = None
+        _start_worker(*options)
+        render, finish = (lambda batches: map(_render_batch, batches)), _finish
+    else:
+        # Spawned, not forked: the caller may run threads (Playwright in the tests) that a fork would copy mid-step.
+        pool = ProcessPoolExecutor(workers, multiprocessing.get_context("spawn"), _start_worker, options)
+        render, finish = (lambda batches: pool.map(_render_batch, batches)), lambda: pool.submit(_finish).result()
+    try:
+        while frontier:
+            batches = [frontier[i : i + BATCH] for i in range(0, len(frontier), BATCH)]
+            frontier = []
+            for pages, found in render(batches):
+                written |= pages
+                for path, referrer in found:
+                    if path not in seen:
+                        seen.add(path)
+                        frontier.append((path, referrer))
+        written |= finish()
+    finally:
+        if pool:
+            pool.shutdown()
+    return written
 
 
 def build_static(
-    db_path: Path, site_url: str, out: Path, live_url: str | None = None, repository_url: str | None = None
+    db_path: Path,
+    site_url: str,
+    out: Path,
+    live_url: str | None = None,
+    repository_url: str | None = None,
+    workers: int | None = None,
 ) -> StaticSite:
-    """Writes the site to a new folder and only then puts it in place of out: a failed build leaves out as it was."""
+    """Writes the site to a new folder and only then puts it in place of out: a failed build leaves out as it was.
+    workers: processes that render pages (default: one per CPU from PARALLEL_FROM agencies)."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".building-", dir=out.parent))
     try:
-        site = StaticSite(db_path, site_url, staging, live_url, repository_url)
-
-        async def run() -> None:
-            await site.build(await agency_ids(site))
-
+        options = (db_path, site_url, staging, live_url, repository_url)
         # A thread of its own: the caller may already run an event loop (a notebook, Playwright in the tests).
         with ThreadPoolExecutor(1) as thread:
-            thread.submit(asyncio.run, run()).result()
+            written = thread.submit(crawl, options, workers).result()
         if out.exists():
             shutil.rmtree(out)
         staging.rename(out)
-        site.out = out
+        site = StaticSite(db_path, site_url, out, live_url, repository_url)
+        site.written = written
         return site
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -239,13 +306,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repository-url", help="the project's repository: corrections open a prefilled issue there")
     parser.add_argument("--out", type=Path, default=ROOT / "site")
     parser.add_argument("--db", type=Path, default=ROOT / "clearview.db")
+    parser.add_argument("--workers", type=int, help="processes that render pages (default: one per CPU)")
     args = parser.parse_args(argv)
     if not args.db.exists():
         print(f"error: {args.db} is missing: run `make build` first", file=sys.stderr)
         return 1
     started = time.monotonic()
     try:
-        site = build_static(args.db, args.site_url, args.out, args.live_url, args.repository_url)
+        site = build_static(args.db, args.site_url, args.out, args.live_url, args.repository_url, args.workers)
     except BrokenLink as error:
         print(f"error: broken link: {error}. {args.out} is unchanged.", file=sys.stderr)
         return 1

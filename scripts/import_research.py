@@ -9,7 +9,7 @@ Every judgement this import makes is written down here, next to the rows it appl
 - the period a count covers comes from the source's wording; the buzzfeed buckets and the 2021
   international table cover the leaked data, 2018 to February 2020.
 
-Usage: python scripts/import_research.py [RESEARCH_DIR] [DATA_DIR]
+Usage: python -m scripts.import_research [RESEARCH_DIR] [DATA_DIR]
 """
 
 from __future__ import annotations
@@ -20,10 +20,8 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from clearview.ids import AGENCY_TYPES, COUNTRIES, country_code, county_name, host, source_id, split_name  # noqa: E402
-from clearview.normalise import clean_text, range_key, slugify, subdivision_name  # noqa: E402
+from clearview.ids import AGENCY_TYPES, COUNTRIES, country_code, county_name, host, source_id, split_name
+from clearview.normalise import clean_text, range_key, slugify, subdivision_name
 
 RESEARCH_FILES = ["us_reported.csv", "intl_reported.csv", "us_seed_supplement.csv"]
 

@@ -1,6 +1,6 @@
 """Make a data release: record what changed in data/ since the last release, then snapshot it.
 
-    python scripts/release.py [--version V] [--date YYYY-MM-DD]   (what `make release` runs)
+    python -m scripts.release [--version V] [--date YYYY-MM-DD]   (what `make release` runs)
 
 Compares each fact file with its copy in data/released/ (csv-diff, keyed as build_db.TABLES says), appends the
 changes to data/changes.csv and the release to data/releases.csv, rewrites data/CHANGELOG.md from them, and
@@ -20,9 +20,7 @@ from pathlib import Path
 
 from csv_diff import compare
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-import build_db  # noqa: E402
+import build_db
 
 FACT_TABLES = build_db.FACT_TABLES
 RELEASE_COLUMNS = ["version", "released", "added", "removed", "changed"]

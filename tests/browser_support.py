@@ -1,61 +1,21 @@
-"""Running the site and Chromium for the browser tests: Debian's chromium (installed by `make browser`), the site
-served by uvicorn on a free loopback port in a thread."""
+"""The site served for the browser tests: uvicorn on a free loopback port in a thread, as `make serve` runs it.
+Chromium and the static host come from clearview/browser.py, which the benchmarks share."""
 
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import uvicorn
-from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
+from clearview.browser import free_port
 from tests.conftest import ROOT, make_datasette
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 AXE_JS = Path(os.environ.get("AXE_JS", ROOT / ".venv/axe/node_modules/axe-core/axe.min.js"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextmanager
-def serve_files(folder: Path, port: int) -> Iterator[str]:
-    """folder as a plain static host serves it: `python -m http.server` on loopback."""
-    command = [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory", str(folder), str(port)]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            urllib.request.urlopen(url + "/", timeout=1)
-            break
-        except OSError:
-            assert server.poll() is None and time.monotonic() < deadline, "http.server did not start within 20 s"
-            time.sleep(0.1)
-    try:
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @contextmanager
@@ -75,21 +35,3 @@ def serve(db_path: Path) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
-
-
-@contextmanager
-def chromium() -> Iterator[Browser]:
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run `make browser` (apt-get install chromium)"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-def offline_context(browser: Browser, base_url: str, **options) -> BrowserContext:
-    """No network here: map tile requests are answered empty at once instead of waiting to time out."""
-    context = browser.new_context(base_url=base_url, **options)
-    context.route("https://*.tile.openstreetmap.org/**", lambda route: route.fulfill(status=204))
-    return context

@@ -220,9 +220,9 @@ def pytest_collection_modifyitems(items) -> None:
 
 @pytest.fixture(scope="module")
 def browser():
-    """Debian's chromium for one module of browser tests (tests/browser_support.py). Not session-wide: Playwright's
+    """Debian's chromium for one module of browser tests (clearview/browser.py). Not session-wide: Playwright's
     sync API keeps an event loop running, which the async tests of later modules cannot share."""
-    from tests.browser_support import chromium
+    from clearview.browser import chromium
 
     with chromium() as browser:
         yield browser

@@ -59,9 +59,25 @@ def test_a_missed_target_is_reported_as_missed():
     results = {
         "build": [{"agencies": 100_000, "rows_per_s": 40_000.0, "peak_mb": 10.0}],
         "live": [],
-        "static": [{"agencies": 2_000, "landing_transferred_kb": 150.0, "map_ms": 2_000.0}],
+        "static": [
+            {"agencies": 2_000, "count": 2_000, "landing_transferred_kb": 150.0, "map_ms": 2_000.0, "searches": []},
+            {
+                "agencies": 20_000,
+                "count": 20_000,
+                "seconds": 301.0,
+                "landing_transferred_kb": 150.0,
+                "map_ms": None,
+                "searches": [
+                    {"query": "town", "index_kb": 120.0},
+                    {"query": "name with a typo", "index_kb": 310.0},
+                    {"query": "state with the most agencies", "index_kb": 900.0},  # not a target: the answer is big
+                ],
+            },
+        ],
     }
     found = {target: verdict for target, _, verdict in targets(results)}
     assert found["build >= 50,000 rows/s at 100k agencies"] == "**missed**"
     assert found["landing page < 200 KB transferred (2,000 agencies)"] == "met"
     assert found["map interactive < 1.5 s with 2,000 markers"] == "**missed**"
+    assert found["first search (a town, a name) <= 300 KB (20,000 agencies)"] == "**missed**"
+    assert found["`make static` < 5 min at 20,000 agencies"] == "**missed**"

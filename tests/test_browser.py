@@ -15,7 +15,8 @@ import pytest
 import sqlite_utils
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser_support import AXE_JS, offline_context, serve
+from clearview.browser import offline_context
+from tests.browser_support import AXE_JS, serve
 
 READER_PAGES = [
     "/",

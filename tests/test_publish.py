@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.browser_support import free_port
+from clearview.browser import free_port
 from tests.conftest import ROOT
 
 

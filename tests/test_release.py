@@ -80,7 +80,10 @@ def test_a_release_with_no_change_or_bad_data_is_refused(unreleased_data):
     with open(unreleased_data / "responses.csv", "a", encoding="utf-8") as handle:
         handle.write("no-such-agency,archive-004,denied,,,,not_stated,x\n")
     script = subprocess.run(
-        [sys.executable, "scripts/release.py", "--data", str(unreleased_data)], cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "-m", "scripts.release", "--data", str(unreleased_data)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert script.returncode == 1
     assert "data/responses.csv" in script.stderr and "agency_id" in script.stderr

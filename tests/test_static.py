@@ -20,9 +20,9 @@ import zipcodes
 from playwright.sync_api import Browser, Page
 
 from clearview import gazetteer
+from clearview.browser import free_port, offline_context, serve_files
 from clearview.search import AGENCIES_SQL, AgencyIndex, search
 from clearview.static_site import build_static
-from tests.browser_support import free_port, offline_context, serve_files
 
 TILE_HOST = re.compile(r"^[abc]\.tile\.openstreetmap\.org$")
 

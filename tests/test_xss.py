@@ -12,8 +12,9 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 import build_db
+from clearview.browser import free_port, offline_context, serve_files
 from clearview.static_site import build_static
-from tests.browser_support import free_port, offline_context, serve, serve_files
+from tests.browser_support import serve
 from tests.conftest import synthetic_data
 
 # Each payload sets window.__xss if it ever runs as code.
