@@ -38,6 +38,18 @@ from clearview.normalise import (
     subdivision_name,
     valid_date,
 )
+from clearview.schema import (
+    CODE_COLUMNS,
+    DATE_COLUMNS,
+    FACT_TABLES,
+    INTEGER_COLUMNS,
+    PUBLISHED_MEASURES,
+    PUBLISHED_SCOPES,
+    TABLES,
+    VOCABULARIES,
+    foreign_keys,
+    references_of,
+)
 
 ROOT = Path(__file__).resolve().parent
 MAX_VALUE_LENGTH = 10_000  # characters: longer is a paste gone wrong, not a name or a quote
@@ -47,131 +59,10 @@ NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")  # -75.25 starts with "-" and is no fo
 csv.field_size_limit(sys.maxsize)
 TYPO_DISTANCE = 2  # characters: "denyed" for "denied"; a new agency's id is further from any other
 
-# Each raw file: its columns, which must be filled, and its key.
-TABLES: dict[str, dict] = {
-    "agency_types": {
-        "columns": ["agency_type", "label", "description"],
-        "required": ["agency_type", "label"],
-        "key": ["agency_type"],
-    },
-    "response_statuses": {
-        "columns": ["response_status", "label", "description", "precedence", "confirms_use", "symbol", "colour"],
-        "required": ["response_status", "label", "precedence", "symbol", "colour"],
-        "key": ["response_status"],
-    },
-    "use_periods": {
-        "columns": ["use_period", "label", "agency_label", "description"],
-        "required": ["use_period", "label", "agency_label"],
-        "key": ["use_period"],
-    },
-    "count_measures": {
-        "columns": ["measure", "label", "counts_searches", "description"],
-        "required": ["measure", "label", "counts_searches"],
-        "key": ["measure"],
-    },
-    "search_ranges": {
-        "columns": [
-            "search_range",
-            "label",
-            "searches_min",
-            "searches_max",
-            "sort_order",
-            "seen_in_sources",
-            "explanation",
-        ],
-        "required": ["search_range", "label", "sort_order"],
-        "key": ["search_range"],
-    },
-    "sources": {
-        "columns": ["source_id", "url", "document", "title", "publisher", "published"],
-        "required": ["source_id"],
-        "key": ["source_id"],
-    },
-    "agencies": {
-        "columns": [
-            "agency_id",
-            "name",
-            "aliases",
-            "agency_type",
-            "city",
-            "county",
-            "state_province",
-            "country",
-            "latitude",
-            "longitude",
-            "location_note",
-        ],
-        "required": ["agency_id", "name", "agency_type", "country"],
-        "key": ["agency_id"],
-    },
-    "responses": {
-        "columns": [
-            "agency_id",
-            "source_id",
-            "response_status",
-            "statement",
-            "statement_by",
-            "response_date",
-            "use_period",
-            "evidence_quote",
-        ],
-        "required": ["agency_id", "source_id", "response_status", "use_period", "evidence_quote"],
-        "key": ["agency_id", "source_id"],
-    },
-    "search_counts": {
-        "columns": [
-            "agency_id",
-            "source_id",
-            "search_range",
-            "searches_min",
-            "searches_max",
-            "searches_reported",
-            "measure",
-            "period_start",
-            "period_end",
-            "note",
-            "evidence_quote",
-        ],
-        "required": ["agency_id", "source_id", "measure", "evidence_quote"],
-        "key": ["agency_id", "source_id"],
-    },
-    "published_totals": {
-        "columns": [
-            "published_table",
-            "scope",
-            "measure",
-            "subset_of",
-            "value",
-            "value_reported",
-            "source_id",
-            "evidence_quote",
-        ],
-        "required": ["published_table", "scope", "measure", "value_reported", "source_id", "evidence_quote"],
-        "key": ["published_table", "measure"],
-    },
-    # Written by `make release` (scripts/release.py), never by hand.
-    "releases": {
-        "columns": ["version", "released", "added", "removed", "changed"],
-        "required": ["version", "released"],
-        "key": ["version"],
-    },
-    "changes": {
-        "columns": ["version", "table_name", "record", "change", "column_name", "old_value", "new_value"],
-        "required": ["version", "table_name", "record", "change"],
-        "key": ["version", "table_name", "record", "change", "column_name"],
-    },
-}
 REQUIRED_FIX = {
     "evidence_quote": "copy the source's own words that state this fact: no fact is published without them",
     "source_id": "name the source in data/sources.csv that states this fact",
 }
-# What a published total may count, besides the response statuses.
-PUBLISHED_MEASURES = {"entities", "countries", "searches"}
-PUBLISHED_SCOPES = {"US", "outside US"}
-
-CODE_COLUMNS = {"agency_type", "response_status", "use_period", "measure"}
-DATE_COLUMNS = {"published", "response_date", "period_start", "period_end", "released"}
-INTEGER_COLUMNS = {"searches_min", "searches_max", "precedence", "sort_order", "value", "added", "removed", "changed"}
 
 
 @dataclass
@@ -434,20 +325,7 @@ def validate_values(label: str, row: Row) -> list[Problem]:
 
 
 def validate_references(tables: Tables) -> list[Problem]:
-    references = [
-        ("agencies", "agency_type", "agency_types"),
-        ("responses", "agency_id", "agencies"),
-        ("responses", "source_id", "sources"),
-        ("responses", "response_status", "response_statuses"),
-        ("responses", "use_period", "use_periods"),
-        ("search_counts", "measure", "count_measures"),
-        ("search_counts", "agency_id", "agencies"),
-        ("search_counts", "source_id", "sources"),
-        ("search_counts", "search_range", "search_ranges"),
-        ("published_totals", "source_id", "sources"),
-        ("published_totals", "subset_of", "response_statuses"),
-        ("changes", "version", "releases"),
-    ]
+    references = [(table, column, target) for table in TABLES for column, target in references_of(table).items()]
     problems = []
     for table, column, target in references:
         known = {row[TABLES[target]["key"][0]] for row in tables[target]}
@@ -769,10 +647,6 @@ def bucket_for(low: str, high: str, ranges: list[Row]) -> str:
     return "unknown"
 
 
-FACT_TABLES = ["agencies", "sources", "responses", "search_counts", "published_totals"]  # what a release publishes
-VOCABULARIES = ["agency_types", "response_statuses", "use_periods", "count_measures", "search_ranges"]
-
-
 def compare_with_release(tables: Tables, data_dir: Path, allow_removed: bool = False) -> list[str]:
     """Every record of the last release must still be here: an agency's id is its permanent URL, and a file cut
     short or emptied loses records without a word. Removals pass only when the editor says so (allow_removed);
@@ -923,63 +797,15 @@ def load(tables: Tables, path: Path) -> None:
             )
 
     whole = {column: int for column in INTEGER_COLUMNS | {"source_count"}}
-    insert("agency_types", tables["agency_types"], "agency_type")
-    insert("response_statuses", tables["response_statuses"], "response_status", types=whole)
-    insert("search_ranges", tables["search_ranges"], "search_range", types=whole)
-    insert("use_periods", tables["use_periods"], "use_period")
-    insert("count_measures", tables["count_measures"], "measure")
+    number = whole | {"latitude": float, "longitude": float}
     countries = sorted({r["country"] for r in tables["agencies"]})
-    insert("countries", [{"country": c, "name": country_name(c)} for c in countries], "country")
-    insert("sources", tables["sources"], "source_id")
-    insert(
-        "agencies",
-        tables["agencies"],
-        "agency_id",
-        types=whole | {"latitude": float, "longitude": float},
-        foreign_keys=[
-            ("agency_type", "agency_types"),
-            ("country", "countries"),
-            ("search_range", "search_ranges"),
-            ("response_status", "response_statuses"),
-            ("search_count_source_id", "sources"),
-            ("statement_source_id", "sources"),
-            ("response_source_id", "sources"),
-            ("use_period", "use_periods"),
-        ],
-    )
-    insert(
-        "responses",
-        tables["responses"],
-        ("agency_id", "source_id"),
-        foreign_keys=[
-            ("agency_id", "agencies"),
-            ("source_id", "sources"),
-            ("response_status", "response_statuses"),
-            ("use_period", "use_periods"),
-        ],
-    )
-    insert(
-        "search_counts",
-        tables["search_counts"],
-        ("agency_id", "source_id"),
-        types=whole,
-        foreign_keys=[
-            ("agency_id", "agencies"),
-            ("source_id", "sources"),
-            ("search_range", "search_ranges"),
-            ("measure", "count_measures"),
-            ("use_period", "use_periods"),
-        ],
-    )
-    insert(
-        "published_totals",
-        tables["published_totals"],
-        ("published_table", "measure"),
-        types=whole,
-        foreign_keys=[("source_id", "sources"), ("subset_of", "response_statuses")],
-    )
-    insert("releases", tables["releases"], "version", types=whole)
-    insert("changes", tables["changes"], None, foreign_keys=[("version", "releases")])
+    tables = tables | {"countries": [{"country": c, "name": country_name(c)} for c in countries]}
+    # Referenced tables first, so each foreign key names a table that exists.
+    order = [*VOCABULARIES, "countries", "sources", "agencies", "responses", "search_counts", "published_totals"]
+    for name in [*order, "releases", "changes"]:
+        key = TABLES[name]["key"] if name in TABLES else ["country"]
+        pk = None if name == "changes" else key[0] if len(key) == 1 else tuple(key)
+        insert(name, tables[name], pk, foreign_keys=foreign_keys(name), types=number)
     db.create_view("agency_shown", AGENCY_SHOWN_VIEW)
     db.create_view("agency_map", MAP_VIEW)
     db.create_view("source_facts", SOURCE_FACTS_VIEW)

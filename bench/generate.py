@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 import build_db
-from clearview import gazetteer
+from clearview import gazetteer, schema
 from clearview.normalise import slugify, subdivision_name
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,7 +95,7 @@ def generate(n: int, folder: Path, seed: int = 1) -> dict[str, int]:
     """Writes the raw CSVs for n synthetic agencies to folder; returns rows per file."""
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
-    for name in build_db.VOCABULARIES:
+    for name in schema.VOCABULARIES:
         shutil.copy(ROOT / "data" / f"{name}.csv", folder / f"{name}.csv")
     agencies = agency_rows(n, rng, towns(gazetteer.load()))
     sources = [
@@ -147,7 +147,7 @@ def generate(n: int, folder: Path, seed: int = 1) -> dict[str, int]:
         tables[name] = []
     for name, rows in tables.items():
         with open(folder / f"{name}.csv", "w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=build_db.TABLES[name]["columns"], lineterminator="\n")
+            writer = csv.DictWriter(handle, fieldnames=schema.TABLES[name]["columns"], lineterminator="\n")
             writer.writeheader()
             writer.writerows(rows)
     return {name: len(rows) for name, rows in tables.items()}

@@ -26,7 +26,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 import build_db
-from clearview import headline, ids
+from clearview import headline, ids, schema
 from clearview.normalise import clean_code, clean_date, clean_text, fold, subdivision_name
 
 # The research's columns (the columns the compiled research files use), then what an editor may add to say more.
@@ -89,7 +89,7 @@ def read_facts(path: Path) -> list[dict[str, str]]:
 
 def read_data(data: Path) -> dict[str, list[dict[str, str]]]:
     tables = {}
-    for name in build_db.FACT_TABLES:
+    for name in schema.FACT_TABLES:
         with open(data / f"{name}.csv", encoding="utf-8-sig", newline="") as handle:
             tables[name] = list(csv.DictReader(handle))
     return tables
@@ -98,7 +98,7 @@ def read_data(data: Path) -> dict[str, list[dict[str, str]]]:
 def write_data(data: Path, tables: dict[str, list[dict[str, str]]]) -> None:
     for name, rows in tables.items():
         with open(data / f"{name}.csv", "w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=build_db.TABLES[name]["columns"], lineterminator="\n")
+            writer = csv.DictWriter(handle, fieldnames=schema.TABLES[name]["columns"], lineterminator="\n")
             writer.writeheader()
             writer.writerows(rows)
 
@@ -238,7 +238,7 @@ def upsert(tables: dict, table: str, key: tuple[str, str], values: dict[str, str
     existing = next((r for r in rows if (r["agency_id"], r["source_id"]) == key), None)
     label = f"{WHAT[table]} {key[0]} / {key[1]}"
     if existing is None:
-        template = dict.fromkeys(build_db.TABLES[table]["columns"], "")
+        template = dict.fromkeys(schema.TABLES[table]["columns"], "")
         rows.append(template | {"agency_id": key[0], "source_id": key[1]} | values)
         outcome.added.append(label)
     else:
@@ -247,7 +247,7 @@ def upsert(tables: dict, table: str, key: tuple[str, str], values: dict[str, str
 
 def add(facts: list[dict[str, str]], data: Path, db: Path) -> Outcome:
     """Apply every fact, build; on any problem put data/ back as it was and raise."""
-    before = {name: (data / f"{name}.csv").read_bytes() for name in build_db.FACT_TABLES}
+    before = {name: (data / f"{name}.csv").read_bytes() for name in schema.FACT_TABLES}
     tables, outcome, refused = read_data(data), Outcome(), []
     for fact in facts:
         try:

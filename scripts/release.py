@@ -2,7 +2,7 @@
 
     python -m scripts.release [--version V] [--date YYYY-MM-DD]   (what `make release` runs)
 
-Compares each fact file with its copy in data/released/ (csv-diff, keyed as build_db.TABLES says), appends the
+Compares each fact file with its copy in data/released/ (csv-diff, keyed as schema.TABLES says), appends the
 changes to data/changes.csv and the release to data/releases.csv, rewrites data/CHANGELOG.md from them, and
 copies the files to data/released/. The data must build first; a release with no change is refused.
 """
@@ -21,8 +21,9 @@ from pathlib import Path
 from csv_diff import compare
 
 import build_db
+from clearview import schema
 
-FACT_TABLES = build_db.FACT_TABLES
+FACT_TABLES = schema.FACT_TABLES
 RELEASE_COLUMNS = ["version", "released", "added", "removed", "changed"]
 LISTED_PER_RELEASE = 100  # a first release adds every record: the changelog lists the first ones
 CHANGE_COLUMNS = ["version", "table_name", "record", "change", "column_name", "old_value", "new_value"]
@@ -43,7 +44,7 @@ def write_rows(path: Path, columns: list[str], rows: list[dict]) -> None:
 
 
 def keyed(rows: list[dict], table: str) -> dict[str, dict]:
-    key = build_db.TABLES[table]["key"]
+    key = schema.TABLES[table]["key"]
     return {"/".join(row[column] for column in key): row for row in rows}
 
 
@@ -62,7 +63,7 @@ def changes_between(previous: Path, current: Path, version: str) -> list[dict]:
         base = {"version": version, "table_name": table, "column_name": "", "old_value": "", "new_value": ""}
         for change in ("added", "removed"):
             for row in diff[change]:
-                record = "/".join(row[column] for column in build_db.TABLES[table]["key"])
+                record = "/".join(row[column] for column in schema.TABLES[table]["key"])
                 changes.append(base | {"record": record, "change": change})
         # A column new since the last release: its value in every record that was there is a change from nothing.
         for column in diff.get("columns_added", []):

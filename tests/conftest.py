@@ -10,6 +10,7 @@ import pytest
 from datasette.app import Datasette
 
 import build_db
+from clearview import schema
 from clearview.app import make_datasette  # noqa: F401  (tests import it from here)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,7 +27,7 @@ def page_text(html: str) -> str:
 def write_csv(path: Path, rows: list[dict]) -> None:
     with open(path, "w", encoding="utf-8", newline="") as handle:
         # The project's column order, as in data/, so tests can edit the files line by line.
-        columns = build_db.TABLES[path.stem]["columns"] if path.stem in build_db.TABLES else list(rows[0])
+        columns = schema.TABLES[path.stem]["columns"] if path.stem in schema.TABLES else list(rows[0])
         writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
@@ -35,7 +36,7 @@ def write_csv(path: Path, rows: list[dict]) -> None:
 def synthetic_data(folder: Path) -> Path:
     """A small, obviously synthetic data set in the project's raw format (never published)."""
     folder.mkdir(parents=True, exist_ok=True)
-    for name in build_db.VOCABULARIES:
+    for name in schema.VOCABULARIES:
         shutil.copy(ROOT / "data" / f"{name}.csv", folder / f"{name}.csv")
     agency = {"aliases": "", "county": "", "latitude": "", "longitude": "", "location_note": ""}
     write_csv(

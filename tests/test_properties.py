@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import build_db
+from clearview import schema
 from clearview.normalise import clean_code, clean_date, clean_text, fold, range_key, slugify, valid_date
 from plugins.csv_safe import NUMBER, TRIGGERS, CsvNeutraliser, neutralise
 from plugins.sql_functions import fts_prefix
@@ -45,9 +46,9 @@ def test_dates_in_accepted_forms_become_valid_iso(date, form):
         assert clean_date(text) == date.isoformat() and valid_date(clean_date(text))
 
 
-@given(st.lists(st.dictionaries(st.sampled_from(build_db.TABLES["agencies"]["columns"]), any_text), max_size=20))
+@given(st.lists(st.dictionaries(st.sampled_from(schema.TABLES["agencies"]["columns"]), any_text), max_size=20))
 def test_clean_never_drops_or_adds_a_row_or_column(rows):
-    table = [{column: row.get(column, "") for column in build_db.TABLES["agencies"]["columns"]} for row in rows]
+    table = [{column: row.get(column, "") for column in schema.TABLES["agencies"]["columns"]} for row in rows]
     for line, row in enumerate(table, start=2):
         row["_line"] = line
     cleaned = build_db.clean({"agencies": [dict(row) for row in table]})["agencies"]

@@ -6,6 +6,7 @@ import re
 import sqlite_utils
 
 import build_db
+from clearview import schema
 from tests.conftest import ROOT
 
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
@@ -54,8 +55,8 @@ def test_a_published_total_is_the_number_its_source_wrote(real_db):
 def test_every_released_record_is_still_published(real_db):
     """data/released/ is the last release: an agency id is a permanent URL, so none of its records may vanish."""
     db = sqlite_utils.Database(real_db)
-    for table in build_db.FACT_TABLES:
-        key = build_db.TABLES[table]["key"]
+    for table in schema.FACT_TABLES:
+        key = schema.TABLES[table]["key"]
         with open(ROOT / "data" / "released" / f"{table}.csv", encoding="utf-8", newline="") as handle:
             released = {tuple(row[c] for c in key) for row in csv.DictReader(handle)}
         now = {tuple(row[c] for c in key) for row in db[table].rows}

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 import build_db
+from clearview import schema
 from clearview.browser import free_port, offline_context, serve_files
 from clearview.static_site import build_static
 from tests.browser_support import serve
@@ -34,7 +35,7 @@ AGENCY_ID = "synthetic-xss-police"
 def add_hostile_agency(data: Path) -> None:
     def append(name: str, row: dict) -> None:
         with open(data / f"{name}.csv", "a", encoding="utf-8", newline="") as handle:
-            csv.DictWriter(handle, fieldnames=build_db.TABLES[name]["columns"], lineterminator="\n").writerow(row)
+            csv.DictWriter(handle, fieldnames=schema.TABLES[name]["columns"], lineterminator="\n").writerow(row)
 
     append(
         "sources",
