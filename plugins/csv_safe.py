@@ -12,6 +12,8 @@ import sys
 
 from datasette import hookimpl
 
+from clearview.asgi import Headers, Rewrite, rewriting, without
+
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # The csv module's default cell limit (131,072 characters) would end a download with an error mid-stream.
 csv.field_size_limit(sys.maxsize)
@@ -57,29 +59,12 @@ def is_datasette_csv(scope: dict) -> bool:
     return path.endswith(".csv") and not path.startswith(("/data/", "/static/"))
 
 
-def csv_safe(app):
-    async def wrapped(scope, receive, send):
-        if scope["type"] != "http" or not is_datasette_csv(scope):
-            return await app(scope, receive, send)
-        neutraliser = CsvNeutraliser()
-        state = {"csv": False}
-
-        async def send_safe(message):
-            if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"content-length"]
-                content_type = dict(headers).get(b"content-type", b"")
-                state["csv"] = message["status"] == 200 and content_type.startswith((b"text/csv", b"text/plain"))
-                message = {**message, "headers": headers} if state["csv"] else message
-            elif message["type"] == "http.response.body" and state["csv"]:
-                more = message.get("more_body", False)
-                message = {**message, "body": neutraliser.feed(message.get("body", b""), final=not more)}
-            await send(message)
-
-        await app(scope, receive, send_safe)
-
-    return wrapped
+def csv_responses(scope: dict, status: int, headers: Headers) -> Rewrite | None:
+    if status != 200 or not dict(headers).get(b"content-type", b"").startswith((b"text/csv", b"text/plain")):
+        return None
+    return Rewrite(without(headers, b"content-length"), CsvNeutraliser().feed)
 
 
 @hookimpl
 def asgi_wrapper():
-    return csv_safe
+    return lambda app: rewriting(app, csv_responses, is_datasette_csv)

@@ -6,40 +6,30 @@ from __future__ import annotations
 
 from datasette import hookimpl
 
+from clearview.asgi import Headers, Rewrite, first_chunk, rewriting
+
 BARE = b"<html>"
 WITH_LANG = b'<html lang="en">'
 HEAD = b"<head>"
 WITH_CHARSET = b'<head>\n<meta charset="utf-8">'
 
 
-def add_lang(app):
-    async def wrapped(scope, receive, send):
-        if scope["type"] != "http":
-            return await app(scope, receive, send)
-        state = {"html": False, "done": False}
+def mend(head: bytes) -> bytes:
+    if BARE in head[:400]:
+        head = head.replace(BARE, WITH_LANG, 1)
+    if HEAD in head[:400] and b"<meta charset" not in head[:1000]:
+        head = head.replace(HEAD, WITH_CHARSET, 1)
+    return head
 
-        async def send_with_lang(message):
-            if message["type"] == "http.response.start":
-                headers = dict(message.get("headers") or [])
-                state["html"] = headers.get(b"content-type", b"").startswith(b"text/html")
-                # Pages are sent without content-length; one that has it is passed through unchanged.
-                if b"content-length" in headers:
-                    state["html"] = False
-            elif message["type"] == "http.response.body" and state["html"] and not state["done"]:
-                body = message.get("body", b"")
-                if BARE in body[:400]:
-                    body = body.replace(BARE, WITH_LANG, 1)
-                if HEAD in body[:400] and b"<meta charset" not in body[:1000]:
-                    body = body.replace(HEAD, WITH_CHARSET, 1)
-                message = {**message, "body": body}
-                state["done"] = True
-            await send(message)
 
-        await app(scope, receive, send_with_lang)
-
-    return wrapped
+def html_pages(scope: dict, status: int, headers: Headers) -> Rewrite | None:
+    found = dict(headers)
+    # Pages are sent without content-length; one that has it is passed through unchanged.
+    if not found.get(b"content-type", b"").startswith(b"text/html") or b"content-length" in found:
+        return None
+    return Rewrite(headers, first_chunk(mend))
 
 
 @hookimpl
 def asgi_wrapper():
-    return add_lang
+    return lambda app: rewriting(app, html_pages)

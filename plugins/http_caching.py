@@ -10,6 +10,7 @@ import os
 from datasette import hookimpl
 
 from clearview.app import site_path
+from clearview.asgi import Headers, Rewrite, rewriting, without
 
 ASSETS = ("/static/", "/-/static/", "/-/static-plugins/")
 READER_PAGES = ("/search", "/agency/", "/browse", "/map", "/tallies", "/methodology", "/downloads", "/data-dictionary")
@@ -29,13 +30,14 @@ def policy(path: str, ttl: int) -> str | None:
 def caching(app, datasette):
     ttl = datasette.setting("default_cache_ttl")
     base = datasette.setting("base_url") or "/"
+    database = rewriting(app, file_etag(datasette))
 
     async def wrapped(scope, receive, send):
         path = site_path(scope.get("path", ""), base)
         if scope["type"] != "http" or scope.get("method") not in ("GET", "HEAD"):
             return await app(scope, receive, send)
         if path == "/clearview.db":
-            return await app(scope, receive, with_file_etag(send, datasette))
+            return await database(scope, receive, send)
         cache_control = policy(path, ttl)
         if cache_control is None:
             return await app(scope, receive, send)
@@ -68,17 +70,14 @@ def caching(app, datasette):
     return wrapped
 
 
-def with_file_etag(send, datasette):
-    async def replaced(message):
-        if message["type"] == "http.response.start":
-            path = datasette.get_database("clearview").path
-            stat = os.stat(path)
-            etag = f'"{stat.st_size:x}-{stat.st_mtime_ns:x}"'.encode()
-            headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"etag"] + [(b"etag", etag)]
-            message = {**message, "headers": headers}
-        await send(message)
+def file_etag(datasette):
+    """The database download's ETag from the file as it is now."""
 
-    return replaced
+    def rewrite(scope: dict, status: int, headers: Headers) -> Rewrite:
+        stat = os.stat(datasette.get_database("clearview").path)
+        return Rewrite(without(headers, b"etag") + [(b"etag", f'"{stat.st_size:x}-{stat.st_mtime_ns:x}"'.encode())])
+
+    return rewrite
 
 
 @hookimpl

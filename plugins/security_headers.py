@@ -12,6 +12,8 @@ from urllib.parse import urlparse
 from datasette import hookimpl
 from datasette_cluster_map import TILE_LAYER
 
+from clearview.asgi import Rewrite, rewriting, without
+
 
 def tile_host(tile_layer: str) -> str:
     """'https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png' -> 'https://*.tile.openstreetmap.org'."""
@@ -48,18 +50,5 @@ def security_headers(tile_layer: str) -> list[tuple[bytes, bytes]]:
 def asgi_wrapper(datasette):
     config = datasette.plugin_config("datasette-cluster-map") or {}
     headers = security_headers(config.get("tile_layer") or TILE_LAYER)
-    names = {name for name, _ in headers}
-
-    def wrap(app):
-        async def wrapped(scope, receive, send):
-            async def send_with_headers(message):
-                if message["type"] == "http.response.start":
-                    kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names]
-                    message = {**message, "headers": kept + headers}
-                await send(message)
-
-            await app(scope, receive, send_with_headers)
-
-        return wrapped
-
-    return wrap
+    names = [name for name, _ in headers]
+    return lambda app: rewriting(app, lambda scope, status, sent: Rewrite(without(sent, *names) + headers))
