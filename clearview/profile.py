@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from clearview.search import AGENCIES_SQL, LOCAL_PRECISIONS, NEARBY_KM, Found
+from clearview.search import LOCAL_PRECISIONS, NEARBY_KM, Found, agency_index, within
 
 AGENCY_SQL = """
 select agency_shown.*, search_ranges.explanation as range_explanation, agencies.location_note
@@ -38,34 +38,17 @@ order by count_measures.counts_searches = 'yes' desc, search_counts.use_period =
   coalesce(sources.published, '') desc
 """
 
-# distance_km() is the SQL function plugins/sql_functions.py registers; the latitude band keeps the scan short.
-NEARBY_SQL = f"""
-select * from (
-  select listed.*, distance_km(:latitude, :longitude, listed.latitude, listed.longitude) as distance
-  from ({AGENCIES_SQL}) as listed
-  where listed.agency_id != :agency_id
-    and listed.location_precision in ({", ".join(f"'{p}'" for p in sorted(LOCAL_PRECISIONS))})
-    and listed.latitude between :latitude - :degrees and :latitude + :degrees
-)
-where distance <= :km
-order by distance, name
-limit 10
-"""
+NEARBY_SHOWN = 10
 
 
 async def nearby_agencies(database: Any, agency: dict) -> list[Found]:
-    """Other listed agencies within NEARBY_KM of a locally placed agency, nearest first."""
+    """Other listed agencies within NEARBY_KM of a locally placed agency, nearest first, as search finds a town's."""
     if agency["location_precision"] not in LOCAL_PRECISIONS or agency["latitude"] is None:
         return []
-    params = {
-        "agency_id": agency["agency_id"],
-        "latitude": agency["latitude"],
-        "longitude": agency["longitude"],
-        "km": NEARBY_KM,
-        "degrees": NEARBY_KM / 111.0,
-    }
-    rows = await database.execute(NEARBY_SQL, params)
-    return [Found(dict(row), "nearby", distance_km=round(row["distance"], 1)) for row in rows]
+    index = await agency_index(database)
+    near = [index.agencies[i] for i in sorted(index.neighbours.near(agency["latitude"], agency["longitude"]))]
+    others = [a for a in near if a["agency_id"] != agency["agency_id"]]
+    return within(others, agency["latitude"], agency["longitude"])[:NEARBY_SHOWN]
 
 
 async def agency_profile(database: Any, agency_id: str) -> dict | None:

@@ -418,14 +418,21 @@ def place_result(agencies: list[dict], place: Place) -> PlaceResult:
             result.covers.append(Found(agency, "covers"))
     if place.latitude is not None:
         listed = {f.agency["agency_id"] for f in result.here + result.covers}
-        for agency in agencies:
-            if agency["agency_id"] in listed or agency["location_precision"] not in LOCAL_PRECISIONS:
-                continue
-            distance = distance_km(place.latitude, place.longitude, agency["latitude"], agency["longitude"])
-            if distance <= NEARBY_KM:
-                result.nearby.append(Found(agency, "nearby", distance_km=round(distance, 1)))
-        result.nearby.sort(key=lambda f: f.distance_km)
+        others = [agency for agency in agencies if agency["agency_id"] not in listed]
+        result.nearby = within(others, place.latitude, place.longitude)
     return result
+
+
+def within(agencies: list[dict], latitude: float, longitude: float) -> list[Found]:
+    """The locally placed agencies within NEARBY_KM of a point, nearest first (to a tenth of a km; ties in the order
+    given): a place's neighbours in search, an agency's on its page."""
+    found = []
+    for agency in agencies:
+        if agency["location_precision"] in LOCAL_PRECISIONS and agency["latitude"] is not None:
+            distance = distance_km(latitude, longitude, agency["latitude"], agency["longitude"])
+            if distance <= NEARBY_KM:
+                found.append(Found(agency, "nearby", distance_km=round(distance, 1)))
+    return sorted(found, key=lambda f: f.distance_km)
 
 
 def is_here(agency: dict, place: Place) -> bool:

@@ -28,9 +28,10 @@ import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from clearview.app import ROOT, load_metadata, make_datasette
+from clearview.lite import LITE_CANNOT, lite_metadata, lite_url
 from clearview.search_index import part_paths
 
 # Reader pages the static site has, each written as <path>/index.html.
@@ -45,11 +46,6 @@ FILE = re.compile(
 )
 URL_ATTRIBUTE = re.compile(r'(\s[a-z-]+=")([^"]*)(")')
 LINK_ATTRIBUTES = ("href", "action")
-# What Datasette Lite cannot answer: the SQL functions of plugins/sql_functions.py, the Atom feed, the cluster map.
-# Without a live site to send them to, such links are left out (the anchor goes, its words stay).
-LITE_CANNOT = re.compile(
-    r"^/clearview/(?:agencies_within_km|name_search)(?:$|[?.])|\.atom(?:$|\?)|^/clearview/agency_map$"
-)
 LEFT_OUT = "#left-out"
 LEFT_OUT_ANCHOR = re.compile(r'<a href="#left-out"[^>]*>(.*?)</a>', re.S)
 # Asset URLs inside scripts and styles: quoted site paths, relative module imports, CSS url().
@@ -69,18 +65,10 @@ SEEDS = [
     "/downloads",
     "/robots.txt",
 ]
-LITE = "https://lite.datasette.io/"
 
 
 class BrokenLink(Exception):
     pass
-
-
-def lite_url(site_url: str, path: str) -> str:
-    """Datasette Lite on the site's own clearview.db and metadata.json, opened at path (a Datasette path)."""
-    database = quote(urljoin(site_url, "clearview.db"), safe="")
-    metadata = quote(urljoin(site_url, "metadata.json"), safe="")
-    return f"{LITE}?url={database}&metadata={metadata}#{path}"
 
 
 class StaticSite:
@@ -204,11 +192,6 @@ class StaticSite:
             for url in relative:
                 if not url.startswith(("data:", "http:", "https:", "/", "#")):
                     self.want(posixpath.normpath(posixpath.join(directory, url.split("?")[0].split("#")[0])), path)
-
-
-def lite_metadata(metadata: dict) -> dict:
-    """metadata.yml for Datasette Lite: titles, descriptions and canned queries; not this site's plugins or CSS."""
-    return {key: value for key, value in metadata.items() if key not in ("plugins", "extra_css_urls")}
 
 
 # -- rendering in parallel: one StaticSite per process, the crawl's frontier shared out in batches ---------------

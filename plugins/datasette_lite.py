@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datasette import hookimpl
 
-from clearview.static_site import lite_url
+from clearview.lite import lite_url
 
 
 @hookimpl

@@ -154,7 +154,7 @@ def test_sql_links_open_datasette_lite_on_the_sites_own_database(static_site: st
     assert database == static_site + "clearview.db"
     assert httpx.get(database).status_code == 200
     # No link to an engine that cannot answer it: Lite lacks distance_km, fts_prefix, the feed and the cluster map.
-    from clearview.static_site import LITE_CANNOT
+    from clearview.lite import LITE_CANNOT
 
     for link in lite:
         assert not LITE_CANNOT.search(link.partition("#")[2].split("?")[0]), link
