@@ -12,7 +12,6 @@ some typos in names.
 from __future__ import annotations
 
 import argparse
-import csv
 import random
 import shutil
 import sys
@@ -146,10 +145,7 @@ def generate(n: int, folder: Path, seed: int = 1) -> dict[str, int]:
     for name in ("published_totals", "releases", "changes"):
         tables[name] = []
     for name, rows in tables.items():
-        with open(folder / f"{name}.csv", "w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=schema.TABLES[name]["columns"], lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
+        schema.write_table(folder / f"{name}.csv", rows)
     return {name: len(rows) for name, rows in tables.items()}
 
 

@@ -97,10 +97,7 @@ def read_data(data: Path) -> dict[str, list[dict[str, str]]]:
 
 def write_data(data: Path, tables: dict[str, list[dict[str, str]]]) -> None:
     for name, rows in tables.items():
-        with open(data / f"{name}.csv", "w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=schema.TABLES[name]["columns"], lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
+        schema.write_table(data / f"{name}.csv", rows)
 
 
 def find_agency(fact: dict[str, str], agencies: list[dict[str, str]]) -> dict[str, str] | None:

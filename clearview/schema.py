@@ -4,6 +4,9 @@ vocabularies. build_db.py checks and loads by it; make add, make release, the te
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 # Each raw file: its columns, which must be filled, its key, and the columns that name a row of another file (each
 # reference once: the build checks it and the database declares it as a foreign key).
 TABLES: dict[str, dict] = {
@@ -169,3 +172,14 @@ def references_of(table: str) -> dict[str, str]:
 def foreign_keys(table: str) -> list[tuple[str, str]]:
     """(column, table) for each reference of the loaded table, raw and derived."""
     return [*references_of(table).items(), *DERIVED_REFERENCES.get(table, {}).items()]
+
+
+def write_table(path: Path, rows: list[dict], columns: list[str] | None = None) -> None:
+    """A raw file as data/ has it: the file's own columns in their order (else the rows'), "\n" line ends. make add,
+    make release, the tests and the benchmarks all write files this way."""
+    name = path.name.removesuffix(".csv")
+    columns = columns or (TABLES[name]["columns"] if name in TABLES else list(rows[0]))
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)

@@ -1,4 +1,5 @@
-"""Agency pages (the row page and /agency/<id>): the profile, the corrections link and the citation."""
+"""Agency pages: /agency/<agency_id> (the permanent page) and the row page, with the profile, the corrections link
+and the citation."""
 
 from __future__ import annotations
 
@@ -7,8 +8,24 @@ from urllib.parse import quote, urljoin
 
 from datasette import hookimpl
 from datasette.utils import tilde_decode
+from datasette.utils.asgi import NotFound, Response
 
 from clearview.profile import agency_profile
+
+DATABASE = "clearview"
+
+
+async def agency_page(datasette, request):
+    profile = await agency_profile(datasette.get_database(DATABASE), request.url_vars["agency_id"])
+    if profile is None:
+        raise NotFound("No agency with that id")
+    return Response.html(await datasette.render_template("agency.html", {"profile": profile}, request=request))
+
+
+@hookimpl
+def register_routes():
+    return [(r"^/agency/(?P<agency_id>[a-z0-9-]+)$", agency_page)]
+
 
 # metadata.yml: plugins: clearview: corrections_url or repository_url (see there); {agency_id} and {agency_name} are
 # filled in, URL-quoted.

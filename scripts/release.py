@@ -24,9 +24,7 @@ import build_db
 from clearview import schema
 
 FACT_TABLES = schema.FACT_TABLES
-RELEASE_COLUMNS = ["version", "released", "added", "removed", "changed"]
 LISTED_PER_RELEASE = 100  # a first release adds every record: the changelog lists the first ones
-CHANGE_COLUMNS = ["version", "table_name", "record", "change", "column_name", "old_value", "new_value"]
 
 
 def read_rows(path: Path) -> list[dict]:
@@ -34,13 +32,6 @@ def read_rows(path: Path) -> list[dict]:
         return []
     with open(path, encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
-
-
-def write_rows(path: Path, columns: list[str], rows: list[dict]) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 def keyed(rows: list[dict], table: str) -> dict[str, dict]:
@@ -135,8 +126,8 @@ def release(data: Path, version: str | None = None, date: str | None = None, all
     counts = {kind: sum(1 for c in new if c["change"] == kind) for kind in ("added", "removed", "changed")}
     releases.append({"version": version, "released": date} | counts)
     changes = read_rows(data / "changes.csv") + new
-    write_rows(data / "releases.csv", RELEASE_COLUMNS, releases)
-    write_rows(data / "changes.csv", CHANGE_COLUMNS, changes)
+    schema.write_table(data / "releases.csv", releases)
+    schema.write_table(data / "changes.csv", changes)
     (data / "CHANGELOG.md").write_text(changelog(releases, changes), encoding="utf-8")
     (data / "released").mkdir(exist_ok=True)
     for table in FACT_TABLES:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import shutil
 from pathlib import Path
 
@@ -24,13 +23,7 @@ def page_text(html: str) -> str:
     return re.sub(r"\s+", " ", entities.unescape(re.sub(r"<[^>]+>", " ", html))).strip()
 
 
-def write_csv(path: Path, rows: list[dict]) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        # The project's column order, as in data/, so tests can edit the files line by line.
-        columns = schema.TABLES[path.stem]["columns"] if path.stem in schema.TABLES else list(rows[0])
-        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+write_csv = schema.write_table  # the project's column order, as in data/, so tests can edit files line by line
 
 
 def synthetic_data(folder: Path) -> Path:

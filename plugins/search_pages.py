@@ -1,5 +1,5 @@
-"""Reader URLs: /search?q= (a name or a place), /agency/<agency_id> (the permanent agency page), and
-/search/<part>.json, the parts of the index the static site searches in the browser (clearview/search_index.py)."""
+"""Reader search: /search?q= (a name or a place) and /search/<part>.json, the parts of the index the static site
+searches in the browser (clearview/search_index.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from datasette.utils.asgi import NotFound, Response
 
 from clearview import gazetteer
 from clearview.cache import once_per_database
-from clearview.profile import agency_profile
 from clearview.search import Found, agency_index, search
 from clearview.search_index import browser_index, place_parts
 
@@ -51,17 +50,9 @@ async def search_index(datasette, request):
     return Response(body, content_type="application/json; charset=utf-8")
 
 
-async def agency_page(datasette, request):
-    profile = await agency_profile(datasette.get_database(DATABASE), request.url_vars["agency_id"])
-    if profile is None:
-        raise NotFound("No agency with that id")
-    return Response.html(await datasette.render_template("agency.html", {"profile": profile}, request=request))
-
-
 @hookimpl
 def register_routes():
     return [
         (r"^/search$", search_page),
         (r"^/search/(?P<part>[a-z-]+(?:/[0-9]+)?)\.json$", search_index),
-        (r"^/agency/(?P<agency_id>[a-z0-9-]+)$", agency_page),
     ]
