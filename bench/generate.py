@@ -17,8 +17,7 @@ import shutil
 import sys
 from pathlib import Path
 
-import build_db
-from clearview import gazetteer, schema
+from clearview import gazetteer, schema, validate
 from clearview.normalise import slugify, subdivision_name
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +37,7 @@ AGENCIES_PER_SOURCE = 1000
 
 def towns(places: gazetteer.Gazetteer) -> list[gazetteer.Place]:
     """US towns of 2,000 people or more whose state the build recognises."""
-    states = build_db.subdivision_names("US")
+    states = validate.subdivision_names("US")
     return [
         p
         for p in places.places()

@@ -26,7 +26,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 import build_db
-from clearview import headline, ids, schema
+from clearview import headline, ids, schema, validate
 from clearview.normalise import clean_code, clean_date, clean_text, fold, subdivision_name
 
 # The research's columns (the columns the compiled research files use), then what an editor may add to say more.
@@ -107,10 +107,10 @@ def find_agency(fact: dict[str, str], agencies: list[dict[str, str]]) -> dict[st
     name, aliases = ids.split_name(fact["agency_name"])
     country = ids.country_code(fact["country"])
     wanted = {"name": name, "country": country, "state_province": subdivision_name(fact["state"], country)}
-    known = build_db.known_spellings(agencies)
-    matches = {a["agency_id"]: a for a in build_db.same_agencies(wanted | {"_line": 0}, known)}
+    known = validate.known_spellings(agencies)
+    matches = {a["agency_id"]: a for a in validate.same_agencies(wanted | {"_line": 0}, known)}
     for alias in aliases:
-        matches |= {a["agency_id"]: a for a in build_db.same_agencies(wanted | {"name": alias, "_line": 0}, known)}
+        matches |= {a["agency_id"]: a for a in validate.same_agencies(wanted | {"name": alias, "_line": 0}, known)}
     if len(matches) == 1:
         return next(iter(matches.values()))
     if len(matches) > 1:
@@ -256,7 +256,7 @@ def add(facts: list[dict[str, str]], data: Path, db: Path) -> Outcome:
     write_data(data, tables)
     try:
         build_db.build(data, db)
-    except build_db.BuildError:
+    except validate.BuildError:
         for name, content in before.items():
             (data / f"{name}.csv").write_bytes(content)
         raise
@@ -281,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     except Refused as error:
         print(f"{error}\nnothing was added: data/ is as it was", file=sys.stderr)
         return 1
-    except build_db.BuildError as error:
+    except validate.BuildError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
         print("the build refused the new rows: data/ is as it was, and so is the database", file=sys.stderr)

@@ -22,7 +22,7 @@ from typing import Any
 
 from datasette.utils import sqlite_timelimit
 
-# The longest real value is 10,000 characters (build_db.MAX_VALUE_LENGTH), at most 40,000 bytes of UTF-8.
+# The longest real value is 10,000 characters (clearview.validate.MAX_VALUE_LENGTH), at most 40,000 bytes of UTF-8.
 MAX_VALUE_BYTES = 100_000
 MAX_SQL_BYTES = 20_000
 MAX_RESULT_BYTES = 8_000_000  # a page of 2,000 rows of agencies is about 2 MB

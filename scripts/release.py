@@ -21,7 +21,7 @@ from pathlib import Path
 from csv_diff import compare
 
 import build_db
-from clearview import schema
+from clearview import schema, validate
 
 FACT_TABLES = schema.FACT_TABLES
 LISTED_PER_RELEASE = 100  # a first release adds every record: the changelog lists the first ones
@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         made = release(args.data, args.version, args.date, args.allow_removed)
-    except build_db.BuildError as error:
+    except validate.BuildError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
         print("release refused: the data does not build", file=sys.stderr)
