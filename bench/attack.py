@@ -21,7 +21,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.loadtest import loopback, percentile
+from bench.loadtest import on_loopback, percentile
 
 READERS = {
     "landing": "/",
@@ -154,10 +154,7 @@ def main() -> int:
     parser.add_argument("--hostile", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30)
     args = parser.parse_args()
-    if not loopback(args.url):
-        print(f"refused: {args.url} is not a loopback address", file=sys.stderr)
-        return 2
-    return asyncio.run(run(args.url.rstrip("/"), args.pid, args.hostile, args.seconds))
+    return on_loopback(args.url, run, args.pid, args.hostile, args.seconds)
 
 
 if __name__ == "__main__":

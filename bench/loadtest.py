@@ -103,10 +103,15 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     args = parser.parse_args()
-    if not loopback(args.url):
-        print(f"refused: {args.url} is not a loopback address", file=sys.stderr)
+    return on_loopback(args.url, run, args.clients, args.seconds)
+
+
+def on_loopback(url: str, run, *arguments) -> int:
+    """asyncio.run(run(url, *arguments)), refused unless url is this machine: a benchmark is no load on others."""
+    if not loopback(url):
+        print(f"refused: {url} is not a loopback address", file=sys.stderr)
         return 2
-    return asyncio.run(run(args.url.rstrip("/"), args.clients, args.seconds))
+    return asyncio.run(run(url.rstrip("/"), *arguments))
 
 
 if __name__ == "__main__":

@@ -49,6 +49,11 @@ class Problem:
     fix: str
 
     @classmethod
+    def at(cls, file: str, row: Row, column: str, message: str, fix: str) -> Problem:
+        """A problem with one value of a row: its line and value come from the row."""
+        return cls(file, int(row["_line"]), column, row[column], message, fix)
+
+    @classmethod
     def in_file(cls, file: str, line: int, message: str, fix: str) -> Problem:
         """A problem with a whole file or row rather than one value."""
         return cls(file, line, "", "", message, fix)
@@ -102,22 +107,17 @@ def validate(tables: Tables) -> None:
             for column in integers:
                 if row[column] and not row[column].isdigit():
                     problems.append(
-                        Problem(
+                        Problem.at(
                             label,
-                            row["_line"],
+                            row,
                             column,
-                            row[column],
                             "not a whole number",
                             "write digits only, without separators",
                         )
                     )
             for column in dates:
                 if row[column] and not valid_date(row[column]):
-                    problems.append(
-                        Problem(
-                            label, row["_line"], column, row[column], "not a date", "write YYYY-MM-DD, YYYY-MM or YYYY"
-                        )
-                    )
+                    problems.append(Problem.at(label, row, column, "not a date", "write YYYY-MM-DD, YYYY-MM or YYYY"))
     problems += validate_references(tables)
     problems += validate_periods(tables)
     problems += validate_ids(tables)
@@ -136,13 +136,9 @@ def validate_published_totals(tables: Tables) -> list[Problem]:
     for row in tables["published_totals"]:
         label = "data/published_totals.csv"
         if row["measure"] not in measures:
-            problems.append(
-                Problem(label, row["_line"], "measure", row["measure"], "unknown measure", f"use one of {measures}")
-            )
+            problems.append(Problem.at(label, row, "measure", "unknown measure", f"use one of {measures}"))
         if row["scope"] not in PUBLISHED_SCOPES:
-            problems.append(
-                Problem(label, row["_line"], "scope", row["scope"], "unknown scope", f"use {sorted(PUBLISHED_SCOPES)}")
-            )
+            problems.append(Problem.at(label, row, "scope", "unknown scope", f"use {sorted(PUBLISHED_SCOPES)}"))
     return problems
 
 
@@ -187,11 +183,10 @@ def validate_references(tables: Tables) -> list[Problem]:
         for row in tables[table]:
             if row[column] and row[column] not in known:
                 problems.append(
-                    Problem(
+                    Problem.at(
                         f"data/{table}.csv",
-                        row["_line"],
+                        row,
                         column,
-                        row[column],
                         f"not in data/{target}.csv",
                         reference_fix(row[column], known, target),
                     )
@@ -215,16 +210,10 @@ def validate_periods(tables: Tables) -> list[Problem]:
     for row in tables["responses"]:
         why = headline.response_period_problem(row["use_period"], published.get(row["source_id"], ""))
         if why:
-            problems.append(
-                Problem("data/responses.csv", row["_line"], "use_period", row["use_period"], why, "write leaked")
-            )
+            problems.append(Problem.at("data/responses.csv", row, "use_period", why, "write leaked"))
     for row in tables["response_statuses"]:
         if not re.fullmatch(r"#[0-9a-fA-F]{6}", row["colour"]):
-            problems.append(
-                Problem(
-                    "data/response_statuses.csv", row["_line"], "colour", row["colour"], "not a colour", "write #rrggbb"
-                )
-            )
+            problems.append(Problem.at("data/response_statuses.csv", row, "colour", "not a colour", "write #rrggbb"))
     return problems
 
 
@@ -235,11 +224,10 @@ def validate_ids(tables: Tables) -> list[Problem]:
         for row in tables[table]:
             if row[column] and not ids.SLUG.match(row[column]):
                 problems.append(
-                    Problem(
+                    Problem.at(
                         f"data/{table}.csv",
-                        row["_line"],
+                        row,
                         column,
-                        row[column],
                         "not a slug (lower-case letters, digits and single hyphens)",
                         f"write '{slugify(row[column])}'",
                     )
@@ -250,11 +238,10 @@ def validate_ids(tables: Tables) -> list[Problem]:
 def validate_sources_cited(tables: Tables) -> list[Problem]:
     cited = {row["source_id"] for name in ("responses", "search_counts", "published_totals") for row in tables[name]}
     return [
-        Problem(
+        Problem.at(
             "data/sources.csv",
-            row["_line"],
+            row,
             "source_id",
-            row["source_id"],
             "no fact cites this source",
             "cite it from data/responses.csv or data/search_counts.csv, or remove the row",
         )
@@ -334,11 +321,10 @@ def validate_agencies(tables: Tables) -> list[Problem]:
             )
         elif row["url"] and not row["url"].startswith(("https://", "http://")):
             problems.append(
-                Problem(
+                Problem.at(
                     "data/sources.csv",
-                    row["_line"],
+                    row,
                     "url",
-                    row["url"],
                     "not a web address",
                     "start it with https://, or put a document name in 'document'",
                 )
