@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import html
 import json
 import multiprocessing
@@ -282,6 +283,18 @@ def build_static(
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def fingerprint(db: Path, options: list[str | None]) -> str:
+    """What a static build is made from: the database, everything that renders it, and the addresses it is for."""
+    digest = hashlib.sha256(json.dumps(options).encode())
+    sources = [db, ROOT / "metadata.yml", ROOT / "settings.json"]
+    for folder, pattern in (("templates", "**/*.html"), ("plugins", "*.py"), ("static", "*"), ("clearview", "*.py")):
+        sources += sorted((ROOT / folder).glob(pattern))
+    for path in sources:
+        digest.update(str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--site-url", required=True, help="where the site will be served, e.g. https://example.org/")
@@ -295,11 +308,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {args.db} is missing: run `make build` first", file=sys.stderr)
         return 1
     started = time.monotonic()
+    made_from = fingerprint(args.db, [args.site_url, args.live_url, args.repository_url])
+    stamp = args.out / ".made-from"
+    if stamp.exists() and stamp.read_text() == made_from:
+        print(f"{args.out} is up to date: the same database, code, templates and addresses as its last build")
+        return 0
     try:
         site = build_static(args.db, args.site_url, args.out, args.live_url, args.repository_url, args.workers)
     except BrokenLink as error:
         print(f"error: broken link: {error}. {args.out} is unchanged.", file=sys.stderr)
         return 1
+    stamp.write_text(made_from)
     total = sum(site.written.values())
     pages = sum(1 for path in site.written if path.endswith("/index.html"))
     print(

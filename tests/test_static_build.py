@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from clearview import static_site
 from clearview.static_site import PAGE, BrokenLink, StaticSite, build_static
 
 
@@ -55,6 +56,25 @@ def test_a_failed_build_leaves_the_previous_site_in_place(real_db: Path, tmp_pat
         build_static(real_db, "https://example.org/", out)
     assert (out / "index.html").read_text() == "the previous site"
     assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no half-built folder left
+
+
+def test_a_second_make_static_from_the_same_inputs_skips_the_build(real_db: Path, tmp_path: Path, monkeypatch, capsys):
+    out = tmp_path / "site"
+    arguments = ["--site-url", "https://example.org/", "--db", str(real_db), "--out", str(out)]
+    assert static_site.main(arguments) == 0
+    assert "wrote" in capsys.readouterr().out
+    built = (out / "index.html").stat().st_mtime_ns
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("rebuilt a site that was up to date")
+
+    monkeypatch.setattr(static_site, "build_static", no_build)
+    assert static_site.main(arguments) == 0
+    assert "is up to date" in capsys.readouterr().out
+    assert (out / "index.html").stat().st_mtime_ns == built
+    # Another address is another site.
+    with pytest.raises(AssertionError, match="rebuilt"):
+        static_site.main(["--site-url", "https://example.org/other/", *arguments[2:]])
 
 
 async def test_every_page_the_static_site_writes_is_a_page_the_live_site_serves(real_site):
