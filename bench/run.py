@@ -331,6 +331,7 @@ def landing_transferred(site: Path) -> int:
 
 def map_time_to_markers(site: Path, port: int) -> float | None:
     """Milliseconds from navigation to every marker placed on /map, in headless Chromium (tiles answered empty)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     with serve_files(site, port), sync_playwright() as playwright:
@@ -339,7 +340,11 @@ def map_time_to_markers(site: Path, port: int) -> float | None:
         times = []
         for _ in range(3):
             page.goto("/map/")
-            page.locator("#reader-map[data-markers]").wait_for(timeout=120_000)
+            try:
+                page.locator("#reader-map[data-markers]").wait_for(timeout=120_000)
+            except PlaywrightTimeout:  # reported as not measured, not as a number
+                browser.close()
+                return None
             mark = "() => performance.getEntriesByName('clearview-markers-placed')[0].startTime"
             times.append(page.evaluate(mark))
         browser.close()

@@ -5,8 +5,9 @@ site answers every query the live one does, and a reader downloads only what the
 
 - `index.json`, the first download: the rules' constants, the name vocabulary, and where the parts below are.
 - `vocabulary-digits.json`: the name words without a letter ("12"), needed only when a typed word has no letter.
-- `words/<n>.json`: which agencies have each name word (clearview.search.AgencyIndex.postings, sharded by hash);
-  a long list is in `postings/<n>.json`, which the shard names by number.
+- `words/<n>.json`: which agencies have each name word (clearview.search.AgencyIndex.postings, sharded by hash),
+  each with its words and aliases as vocabulary numbers, so a name is scored before its agency is fetched; a long
+  list is in `postings/<n>.json`, which the shard names by number.
 - `agencies/<n>.json`: the agencies as the rules read them (words, aliases, country, state, type, point), in
   chunks: the wide agencies by region (a place's covers), then the locally placed ones along a Z-order curve with
   each chunk's bounding box (a town's neighbours), then the rest by region.
@@ -34,7 +35,8 @@ from clearview.normalise import fold, subdivision_name
 CHUNK_BYTES = 8_000  # agencies per chunk: a town's answer touches a few of these
 CHUNK_SPAN = 2.0  # degrees: a chunk of locally placed agencies covers no more, so a town loads few it does not need
 CARDS_PER_PART = 16
-SHARD_BYTES = 8_000  # place and word shards: a lookup fetches one per key it tries
+SHARD_BYTES = 8_000  # place shards: a lookup fetches one per spelling it tries
+WORD_SHARD_BYTES = 3_000  # word shards: a typed word's prefixes and near spellings are many words, each one shard
 
 
 def shard_of(key: str, shards: int) -> int:
@@ -107,12 +109,25 @@ def browser_index(agencies: list[dict], places: Gazetteer, cards: list[str], pla
             if agency["wide"]:  # the block's first position and each one's index order, to merge two regions' covers
                 region["wide"][1].append(agency["o"])
             p += 1
-    postings = {word: sorted(position[o] for o in found) for word, found in index.postings.items()}
+    # The vocabulary: words with a letter (in index.json), then those without (fetched only for a typed number).
     vocabulary = [word for word in index.vocabulary if any(c.isalpha() for c in word)]
+    digits = [word for word in index.vocabulary if not any(c.isalpha() for c in word)]
+    number = {word: i for i, word in enumerate(vocabulary + digits)}
+    # Each agency's words and aliases as vocabulary numbers: a posting carries them, so the browser scores a name
+    # from the postings alone and fetches only the agencies that match.
+    # With its name and index order, the sort of the names found needs no agency fetched either.
+    spelled = [
+        [position[o], o, agency["name"], sorted({number[w] for w in words})]
+        + ([sorted(number[a] for a in aliases)] if aliases else [])
+        for o, (agency, words, aliases) in enumerate(index.names)
+    ]
+    postings = {
+        word: sorted((spelled[o] for o in found), key=lambda entry: entry[0]) for word, found in index.postings.items()
+    }
     # A long list (a word most names have) gets a part of its own, so a shard stays small whatever hashes to it.
-    long_lists = [found for found in postings.values() if len(found) > SHARD_BYTES // 8]
-    numbers = {id(found): n for n, found in enumerate(long_lists)}
-    words = sharded((word, numbers.get(id(found), found)) for word, found in postings.items())
+    long_lists = [word for word, found in postings.items() if len(found) > WORD_SHARD_BYTES // 64]
+    numbers = {word: n for n, word in enumerate(long_lists)}
+    words = sharded(((word, numbers.get(word, found)) for word, found in postings.items()), WORD_SHARD_BYTES)
     parts = {
         "index": {
             "constants": constants(),
@@ -130,7 +145,7 @@ def browser_index(agencies: list[dict], places: Gazetteer, cards: list[str], pla
             "wide_local": [[position[r["o"]], r["lat"], r["lon"]] for r in records if r["wide"] and r["local"]],
             "country_names": {c.alpha_2: search.country_name(c.alpha_2) for c in pycountry.countries},
         },
-        "vocabulary-digits": [word for word in index.vocabulary if not any(c.isalpha() for c in word)],
+        "vocabulary-digits": digits,
         "big-towns": search.big_towns(places),
     }
     parts |= {f"agencies/{n}": chunk["records"] for n, chunk in enumerate(chunks)}
@@ -140,7 +155,7 @@ def browser_index(agencies: list[dict], places: Gazetteer, cards: list[str], pla
         for n, start in enumerate(range(0, len(ordered_cards), CARDS_PER_PART))
     }
     parts |= {f"words/{n}": shard for n, shard in enumerate(words)}
-    parts |= {f"postings/{n}": found for n, found in enumerate(long_lists)}
+    parts |= {f"postings/{n}": postings[word] for n, word in enumerate(long_lists)}
     parts |= {f"places/{n}": shard for n, shard in enumerate(place_shards)}
     return {path: value if isinstance(value, str) else compact(value) for path, value in parts.items()}
 
@@ -221,13 +236,13 @@ def chunked(records: list[dict]) -> list[dict]:
             chunks.append({"where": where, "records": [], "region": region})
             size = 0
         chunk = chunks[-1]
-        if spatial:  # rounded outwards to a thousandth of a degree: still a box around every point
+        if spatial:  # rounded outwards to a tenth of a degree: still a box around every point, in fewer bytes
             where = chunk["where"]
             where[1:] = [
-                min(where[1], math.floor(record["lat"] * 1000) / 1000),
-                min(where[2], math.floor(record["lon"] * 1000) / 1000),
-                max(where[3], math.ceil(record["lat"] * 1000) / 1000),
-                max(where[4], math.ceil(record["lon"] * 1000) / 1000),
+                min(where[1], math.floor(record["lat"] * 10) / 10),
+                min(where[2], math.floor(record["lon"] * 10) / 10),
+                max(where[3], math.ceil(record["lat"] * 10) / 10),
+                max(where[4], math.ceil(record["lon"] * 10) / 10),
             ]
         chunk["records"].append(record)
         chunk["region"] = region
@@ -235,13 +250,13 @@ def chunked(records: list[dict]) -> list[dict]:
     return chunks
 
 
-def sharded(entries) -> list[str]:
-    """Key-value pairs as JSON objects of about SHARD_BYTES each, a key's shard given by shard_of. The count comes
+def sharded(entries, size: int = SHARD_BYTES) -> list[str]:
+    """Key-value pairs as JSON objects of about size bytes each, a key's shard given by shard_of. The count comes
     from a sample's size, so each shard is serialised once."""
     entries = list(entries)
     sample = entries[:: max(1, len(entries) // 500)]
     mean = sum(len(compact(key)) + len(compact(value)) + 2 for key, value in sample) / max(1, len(sample))
-    shards: list[dict] = [{} for _ in range(max(1, round(mean * len(entries) / SHARD_BYTES)))]
+    shards: list[dict] = [{} for _ in range(max(1, round(mean * len(entries) / size)))]
     for key, value in sorted(entries, key=lambda entry: entry[0]):  # the same files from the same data
         shards[shard_of(key, len(shards))][key] = value
     return [compact(shard) for shard in shards]

@@ -43,6 +43,7 @@ function ratio(a, b) {
 function wordScore(typed, words) {
   let best = 0;
   for (const word of words) {
+    if (word === null) continue; // scores 0 against what was typed (see matchNames)
     if (typed.length >= 3 && word.startsWith(typed)) return 100;
     best = Math.max(best, ratio(typed, word));
   }
@@ -130,36 +131,38 @@ async function matchNames(store, index, text) {
   const distinctive = typed.filter((w) => !generic.has(w));
   const onlyGeneric = distinctive.length === 0;
   const wanted = onlyGeneric ? typed : distinctive;
-  // clearview.search.AgencyIndex.shortlist: an exact alias, a prefix, or a word as near as the threshold.
-  const words = new Set();
   // A word without a letter ("12") can only match a typed word with something other than letters in it.
   const digits = !/\p{L}/u.test(text) || wanted.some((t) => /[^\p{L}]/u.test(t)) ? await store.part("vocabulary-digits") : [];
-  for (const word of [...index.vocabulary, ...digits]) {
-    if (word === text || wanted.some((t) => (t.length >= 3 && word.startsWith(t)) || ratio(t, word) >= c.threshold)) words.add(word);
-  }
+  const vocabulary = [...index.vocabulary, ...digits];
+  // clearview.search.AgencyIndex.shortlist: an exact alias, a prefix, or a word as near as the threshold.
+  const words = vocabulary.filter((word) => word === text || wanted.some((t) => (t.length >= 3 && word.startsWith(t)) || ratio(t, word) >= c.threshold));
   // A long list has a part of its own, which the shard names by number.
   const postings = await Promise.all(
-    [...words].map(async (word) => {
+    words.map(async (word) => {
       const found = await store.sharded("words", word);
       return typeof found === "number" ? store.part(`postings/${found}`) : found;
     }),
   );
-  const shortlist = [...new Set(postings.flat())];
-  const found = [];
-  for (const agency of await store.records(shortlist)) {
-    if (agency.aliases.includes(text)) {
-      found.push({ agency, score: 101 });
+  // Each posting is [position, its words, its aliases] (vocabulary numbers): scored here, fetched only if it matches.
+  // A number beyond what is loaded is a word without a letter, which no typed word without one can match.
+  const shortlist = new Map(postings.flat().map((entry) => [entry[0], entry]));
+  const scored = [];
+  for (const [p, o, name, numbers, aliases = []] of shortlist.values()) {
+    const agencyWords = numbers.map((n) => vocabulary[n] ?? null); // null: a word without a letter, not loaded
+    if (aliases.some((n) => vocabulary[n] === text)) {
+      scored.push({ p, o, name, score: 101 });
       continue;
     }
-    const specific = agency.words.filter((w) => !generic.has(w));
-    const candidates = onlyGeneric ? agency.words : specific.length ? specific : agency.words;
+    const specific = agencyWords.filter((w) => w === null || !generic.has(w));
+    const candidates = onlyGeneric ? agencyWords : specific.length ? specific : agencyWords;
     const score = wanted.reduce((sum, w) => sum + wordScore(w, candidates), 0) / wanted.length;
     if (score >= c.threshold) {
-      const bonus = typed.filter((w) => generic.has(w)).reduce((sum, w) => sum + wordScore(w, agency.words), 0) / 1000;
-      found.push({ agency, score: Math.round((score + bonus) * 100) / 100 });
+      const bonus = typed.filter((w) => generic.has(w)).reduce((sum, w) => sum + wordScore(w, agencyWords), 0) / 1000;
+      scored.push({ p, o, name, score: Math.round((score + bonus) * 100) / 100 });
     }
   }
-  return found.sort((a, b) => b.score - a.score || compare(a.agency.name, b.agency.name) || a.agency.o - b.agency.o);
+  // Found: {p, o, name, score}; the page fetches the agencies it shows (store.records).
+  return scored.sort((a, b) => b.score - a.score || compare(a.name, b.name) || a.o - b.o);
 }
 
 // clearview.gazetteer.name_keys: "St. Paul" is "Saint Paul"; "New York" is "New York City".
@@ -402,8 +405,9 @@ async function show({ query, store, index, names, places }) {
     results.replaceChildren(section);
     return;
   }
+  const named = (await store.records(names.slice(0, 50).map((found) => found.p))).map((agency) => ({ agency }));
   const shown = places.filter(inFull).flatMap((r) => [...r.here, ...r.nearby.map((n) => n.agency)]);
-  const cards = await cardsOf(store, [...names.slice(0, 50).map((f) => f.agency), ...shown]);
+  const cards = await cardsOf(store, [...named.map((found) => found.agency), ...shown]);
   // The answer first, as templates/search.html's place_answer writes it.
   const plural = (n, one, many) => `${n} listed ${n === 1 ? one : many}`;
   const placeAnswer = (r) =>
@@ -413,7 +417,7 @@ async function show({ query, store, index, names, places }) {
   const parts = [element("h1", `Results for “${query}”`), element("p", answer.filter(Boolean).join(" "), { className: "answer" })];
   if (names.length) {
     const section = element("section");
-    section.append(element("h2", "Agencies whose name matches"), list(names.slice(0, 50), cards));
+    section.append(element("h2", "Agencies whose name matches"), list(named, cards));
     if (names.length > 50) section.append(element("p", `${names.length - 50} more: narrow the search.`));
     parts.push(section);
   }

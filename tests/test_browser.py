@@ -192,7 +192,7 @@ def us_towns(count: int = 12) -> list[str]:
 
     from clearview import gazetteer
 
-    towns = sorted({(p.name, p.state) for p in gazetteer.load().places if p.country == "US" and p.state})
+    towns = sorted({(p.name, p.state) for p in gazetteer.load().places() if p.country == "US" and p.state})
     return [f"{name}, {state}" for name, state in random.Random(14).sample(towns, count)] + ["Boise", "Durham"]
 
 
