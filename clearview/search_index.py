@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections import defaultdict
 from collections.abc import Iterator
 from functools import cache
@@ -115,11 +116,14 @@ def browser_index(agencies: list[dict], places: Gazetteer, cards: list[str], pla
     number = {word: i for i, word in enumerate(vocabulary + digits)}
     # Each agency's words and aliases as vocabulary numbers: a posting carries them, so the browser scores a name
     # from the postings alone and fetches only the agencies that match.
-    # With its name and index order, the sort of the names found needs no agency fetched either.
+    # With its rank by name (then index order, as match_names sorts ties), the names found are ordered with no agency
+    # fetched either.
+    by_name = sorted(range(len(index.agencies)), key=lambda o: (index.agencies[o]["name"], o))
+    rank = {o: r for r, o in enumerate(by_name)}
     spelled = [
-        [position[o], o, agency["name"], sorted({number[w] for w in words})]
+        [position[o], rank[o], sorted({number[w] for w in words})]
         + ([sorted(number[a] for a in aliases)] if aliases else [])
-        for o, (agency, words, aliases) in enumerate(index.names)
+        for o, (_, words, aliases) in enumerate(index.names)
     ]
     postings = {
         word: sorted((spelled[o] for o in found), key=lambda entry: entry[0]) for word, found in index.postings.items()
@@ -131,7 +135,7 @@ def browser_index(agencies: list[dict], places: Gazetteer, cards: list[str], pla
     parts = {
         "index": {
             "constants": constants(),
-            "vocabulary": vocabulary,
+            "vocabulary": front_coded(vocabulary),
             "shards": {
                 "words": len(words),
                 "postings": len(long_lists),
@@ -158,6 +162,17 @@ def browser_index(agencies: list[dict], places: Gazetteer, cards: list[str], pla
     parts |= {f"postings/{n}": postings[word] for n, word in enumerate(long_lists)}
     parts |= {f"places/{n}": shard for n, shard in enumerate(place_shards)}
     return {path: value if isinstance(value, str) else compact(value) for path, value in parts.items()}
+
+
+def front_coded(words: list[str]) -> str:
+    """Sorted words in fewer bytes: each as the count of letters it shares with the one before (a character from
+    "0" on) and the rest, one a line. static-search.js reads it back."""
+    lines, previous = [], ""
+    for word in words:
+        shared = min(len(os.path.commonprefix([previous, word])), 60)
+        lines.append(chr(48 + shared) + word[shared:])
+        previous = word
+    return "\n".join(lines)
 
 
 def part_paths(index: dict) -> list[str]:

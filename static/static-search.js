@@ -118,6 +118,15 @@ export class Store {
     return records.map((record, i) => parts[i][record.p % size]);
   }
 
+  // clearview.search_index.front_coded, read back once.
+  vocabulary(index) {
+    if (!this.words) {
+      let previous = "";
+      this.words = (index.vocabulary ? index.vocabulary.split("\n") : []).map((line) => (previous = previous.slice(0, line.charCodeAt(0) - 48) + line.slice(1)));
+    }
+    return this.words;
+  }
+
   async sharded(kind, key) {
     const index = await this.index();
     return (await this.part(`${kind}/${shardOf(key, index.shards[kind])}`))[key];
@@ -133,7 +142,7 @@ async function matchNames(store, index, text) {
   const wanted = onlyGeneric ? typed : distinctive;
   // A word without a letter ("12") can only match a typed word with something other than letters in it.
   const digits = !/\p{L}/u.test(text) || wanted.some((t) => /[^\p{L}]/u.test(t)) ? await store.part("vocabulary-digits") : [];
-  const vocabulary = [...index.vocabulary, ...digits];
+  const vocabulary = [...store.vocabulary(index), ...digits];
   // clearview.search.AgencyIndex.shortlist: an exact alias, a prefix, or a word as near as the threshold.
   const words = vocabulary.filter((word) => word === text || wanted.some((t) => (t.length >= 3 && word.startsWith(t)) || ratio(t, word) >= c.threshold));
   // A long list has a part of its own, which the shard names by number.
@@ -147,10 +156,10 @@ async function matchNames(store, index, text) {
   // A number beyond what is loaded is a word without a letter, which no typed word without one can match.
   const shortlist = new Map(postings.flat().map((entry) => [entry[0], entry]));
   const scored = [];
-  for (const [p, o, name, numbers, aliases = []] of shortlist.values()) {
+  for (const [p, rank, numbers, aliases = []] of shortlist.values()) {
     const agencyWords = numbers.map((n) => vocabulary[n] ?? null); // null: a word without a letter, not loaded
     if (aliases.some((n) => vocabulary[n] === text)) {
-      scored.push({ p, o, name, score: 101 });
+      scored.push({ p, rank, score: 101 });
       continue;
     }
     const specific = agencyWords.filter((w) => w === null || !generic.has(w));
@@ -158,11 +167,12 @@ async function matchNames(store, index, text) {
     const score = wanted.reduce((sum, w) => sum + wordScore(w, candidates), 0) / wanted.length;
     if (score >= c.threshold) {
       const bonus = typed.filter((w) => generic.has(w)).reduce((sum, w) => sum + wordScore(w, agencyWords), 0) / 1000;
-      scored.push({ p, o, name, score: Math.round((score + bonus) * 100) / 100 });
+      scored.push({ p, rank, score: Math.round((score + bonus) * 100) / 100 });
     }
   }
-  // Found: {p, o, name, score}; the page fetches the agencies it shows (store.records).
-  return scored.sort((a, b) => b.score - a.score || compare(a.name, b.name) || a.o - b.o);
+  // Found: {p, rank, score}, ordered as match_names orders them (rank: by name, then index order); the page fetches
+  // the agencies it shows (store.records).
+  return scored.sort((a, b) => b.score - a.score || a.rank - b.rank);
 }
 
 // clearview.gazetteer.name_keys: "St. Paul" is "Saint Paul"; "New York" is "New York City".
