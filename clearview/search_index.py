@@ -193,7 +193,6 @@ def constants() -> dict:
         "threshold": search.NAME_THRESHOLD,
         "exact": search.EXACT,
         "nearby_km": search.NEARBY_KM,
-        "cell_degrees": search.CELL_DEGREES,
         "generic": sorted(search.GENERIC),
         "county_words": search.COUNTY_WORDS.pattern,
         "filler": search.FILLER.pattern,
