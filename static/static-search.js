@@ -4,6 +4,8 @@
 // On the live site the server has answered (data-answered on the results element) and this does nothing.
 
 const results = document.getElementById("search-results");
+// Sentences templates/search.html writes for the live page, kept here for the static one (the results replace them).
+const templates = results && { notListed: results.querySelector("template.not-listed"), noneLocal: results.querySelector("template.none-local") };
 const query = (new URLSearchParams(location.search).get("q") || "").slice(0, 200);
 
 
@@ -411,7 +413,7 @@ async function show({ query, store, index, names, places }) {
   if (!names.length && !places.some(listed)) {
     const section = element("section", "", { className: "no-results" });
     section.setAttribute("aria-live", "polite");
-    section.append(element("h1", `Nothing listed for “${query}”`), ...results.querySelector("template.not-listed").content.cloneNode(true).childNodes);
+    section.append(element("h1", `Nothing listed for “${query}”`), ...templates.notListed.content.cloneNode(true).childNodes);
     results.replaceChildren(section);
     return;
   }
@@ -453,7 +455,7 @@ async function show({ query, store, index, names, places }) {
       section.append(details);
     }
     if (!result.here.length && !result.nearby.length) {
-      section.append(element("p", "That does not mean no local agency used Clearview: only agencies named in public reporting are here.", { className: "not-listed" }));
+      section.append(templates.noneLocal.content.cloneNode(true));
     }
     parts.push(section);
   });
@@ -495,7 +497,7 @@ if (results && !results.dataset.answered && query.trim()) {
   const searching = element("p", `Searching for “${query}”…`, { className: "searching" });
   searching.setAttribute("role", "status");
   results.setAttribute("aria-busy", "true");
-  results.replaceChildren(searching, results.querySelector("template.not-listed"));
+  results.replaceChildren(searching);
   try {
     await show(await search(new Store(results.dataset.index), query));
     performance.mark("clearview-search-answered"); // the benchmarks' time to first result (bench/run.py)
