@@ -7,9 +7,11 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8001
-# Datasette's settings live in settings.json, read here and by the tests.
-SETTINGS = $(shell $(BIN)/python -c "import json; print(' '.join(f'--setting {k} {str(v).lower()}' for k, v in json.load(open('settings.json')).items()))")
-DATASETTE_OPTIONS = -i clearview.db --metadata metadata.yml --template-dir templates --plugins-dir plugins --static static:static --static data:data $(SETTINGS)
+# The site's options come from clearview/app.py (what the tests and the static site run too); settings.json holds
+# Datasette's settings. Expanded when a recipe runs, after the virtualenv exists.
+SITE_OPTIONS = $(shell $(BIN)/python -m clearview.app)
+SETTINGS = $(shell $(BIN)/python -m clearview.app --settings)
+DATASETTE_OPTIONS = -i clearview.db $(SITE_OPTIONS) $(SETTINGS)
 
 # Browser tests: Debian's chromium (Playwright's own browser download cannot work here) and axe-core from npm.
 CHROMIUM ?= /usr/bin/chromium
@@ -121,7 +123,7 @@ FLY_DIR ?= build/fly
 publish-generate: build ## the Fly deploy folder in build/fly
 	rm -rf $(FLY_DIR) && mkdir -p $(dir $(FLY_DIR))
 	$(BIN)/datasette publish fly clearview.db --app $(FLY_APP) --generate-dir $(FLY_DIR) \
-	  --metadata metadata.yml --template-dir templates --plugins-dir plugins --static static:static --static data:data \
+	  $(SITE_OPTIONS) \
 	  --install "-r requirements.txt" --install "-c constraints.txt" --install . --extra-options "$(SETTINGS)"
 	cp -r clearview pyproject.toml requirements.txt constraints.txt $(FLY_DIR)/
 	rm -rf $(FLY_DIR)/clearview/__pycache__

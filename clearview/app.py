@@ -16,18 +16,47 @@ def load_metadata() -> dict:
     return yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
 
 
+# The site's configuration, once: make_datasette builds it here, and `python -m clearview.app` prints it as the
+# options of `datasette serve` and `datasette publish` (the Makefile's serve, loadtest, attack and publish targets).
+METADATA = "metadata.yml"
+TEMPLATES = "templates"
+PLUGINS = "plugins"
+STATIC_MOUNTS = [("static", "static"), ("data", "data")]  # (URL path, folder)
+
+
+def settings() -> dict:
+    return json.loads((ROOT / "settings.json").read_text())
+
+
 def make_datasette(db_path: Path, metadata: dict | None = None, base_url: str = "/") -> Datasette:
-    """The same options the Makefile's `serve` passes to `datasette serve`; base_url for a site under a sub-path."""
-    settings = json.loads((ROOT / "settings.json").read_text())
+    """The site as `make serve` runs it; base_url for a site under a sub-path."""
     return Datasette(
         [],
         immutables=[str(db_path)],
         metadata=metadata or load_metadata(),
-        template_dir=str(ROOT / "templates"),
-        plugins_dir=str(ROOT / "plugins"),
-        static_mounts=[("static", str(ROOT / "static")), ("data", str(ROOT / "data"))],
-        settings={**settings, "base_url": base_url},
+        template_dir=str(ROOT / TEMPLATES),
+        plugins_dir=str(ROOT / PLUGINS),
+        static_mounts=[(path, str(ROOT / folder)) for path, folder in STATIC_MOUNTS],
+        settings={**settings(), "base_url": base_url},
     )
+
+
+def site_options() -> list[str]:
+    """The options `datasette serve` and `datasette publish` share (paths relative to the repository root)."""
+    options = ["--metadata", METADATA, "--template-dir", TEMPLATES, "--plugins-dir", PLUGINS]
+    for path, folder in STATIC_MOUNTS:
+        options += ["--static", f"{path}:{folder}"]
+    return options
+
+
+def setting_options() -> list[str]:
+    return [part for key, value in settings().items() for part in ("--setting", key, str(value).lower())]
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(" ".join(setting_options() if sys.argv[1:] == ["--settings"] else site_options()))
 
 
 def site_path(path: str, base_url: str) -> str:
