@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from clearview.search import LOCAL_PRECISIONS, NEARBY_KM, Found, agency_index, within
+from clearview.search import LOCAL_PRECISIONS, NEARBY_KM, Found, agency_index, is_local, within
 
 AGENCY_SQL = """
 select agency_shown.*, search_ranges.explanation as range_explanation, agencies.location_note
@@ -43,7 +43,7 @@ NEARBY_SHOWN = 10
 
 async def nearby_agencies(database: Any, agency: dict) -> list[Found]:
     """Other listed agencies within NEARBY_KM of a locally placed agency, nearest first, as search finds a town's."""
-    if agency["location_precision"] not in LOCAL_PRECISIONS or agency["latitude"] is None:
+    if not is_local(agency):
         return []
     index = await agency_index(database)
     near = [index.agencies[i] for i in sorted(index.neighbours.near(agency["latitude"], agency["longitude"]))]

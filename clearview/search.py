@@ -94,13 +94,18 @@ def tokens(text: str) -> list[str]:
 CELL_DEGREES = 1.0
 
 
+def is_local(agency: dict) -> bool:
+    """Placed at its own town or county: such an agency is a place's neighbour, and has neighbours of its own."""
+    return agency["location_precision"] in LOCAL_PRECISIONS and agency["latitude"] is not None
+
+
 class Neighbours:
     """Locally placed agencies in one-degree cells, so a place only measures the distance to agencies near it."""
 
     def __init__(self, agencies: list[dict]) -> None:
         self.cells: dict[tuple[int, int], list[int]] = defaultdict(list)
         for position, agency in enumerate(agencies):
-            if agency["location_precision"] in LOCAL_PRECISIONS and agency["latitude"] is not None:
+            if is_local(agency):
                 self.cells[self.cell(agency["latitude"], agency["longitude"])].append(position)
 
     @staticmethod
@@ -428,7 +433,7 @@ def within(agencies: list[dict], latitude: float, longitude: float) -> list[Foun
     given): a place's neighbours in search, an agency's on its page."""
     found = []
     for agency in agencies:
-        if agency["location_precision"] in LOCAL_PRECISIONS and agency["latitude"] is not None:
+        if is_local(agency):
             distance = distance_km(latitude, longitude, agency["latitude"], agency["longitude"])
             if distance <= NEARBY_KM:
                 found.append(Found(agency, "nearby", distance_km=round(distance, 1)))

@@ -65,7 +65,7 @@ def chunk_order(index: search.AgencyIndex) -> list[int]:
         region = agency["country"], fold(agency["state_province"] or "")
         if agency["agency_type"] in search.WIDE_TYPES:
             return 0, region, 0, o
-        if is_local(agency):
+        if search.is_local(agency):
             return 1, ("", ""), z_order(agency["latitude"], agency["longitude"]), o
         return 2, region, 0, o
 
@@ -80,10 +80,6 @@ def z_order(latitude: float, longitude: float) -> int:
     for bit in range(16):
         code |= ((x >> bit) & 1) << (2 * bit) | ((y >> bit) & 1) << (2 * bit + 1)
     return code
-
-
-def is_local(agency: dict) -> bool:
-    return agency["location_precision"] in search.LOCAL_PRECISIONS and agency["latitude"] is not None
 
 
 def place_parts(agencies: list[dict], places: Gazetteer) -> list[str]:
@@ -214,9 +210,9 @@ def agency_records(index: search.AgencyIndex) -> list[dict]:
             "country": agency["country"],
             "state": fold(agency["state_province"] or ""),
             "wide": agency["agency_type"] in search.WIDE_TYPES,
-            "local": is_local(agency),
-            "lat": agency["latitude"] if is_local(agency) else None,
-            "lon": agency["longitude"] if is_local(agency) else None,
+            "local": (local := search.is_local(agency)),
+            "lat": agency["latitude"] if local else None,
+            "lon": agency["longitude"] if local else None,
         }
         for o, (agency, words, aliases) in enumerate(index.names)
     ]

@@ -262,8 +262,9 @@ def build_static(
     live_url: str | None = None,
     repository_url: str | None = None,
     workers: int | None = None,
-) -> StaticSite:
+) -> dict[str, int]:
     """Writes the site to a new folder and only then puts it in place of out: a failed build leaves out as it was.
+    Returns the bytes written by path.
     workers: processes that render pages (default: one per CPU from PARALLEL_FROM agencies)."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -276,9 +277,7 @@ def build_static(
         if out.exists():
             shutil.rmtree(out)
         staging.rename(out)
-        site = StaticSite(db_path, site_url, out, live_url, repository_url)
-        site.written = written
-        return site
+        return written
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
@@ -314,15 +313,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.out} is up to date: the same database, code, templates and addresses as its last build")
         return 0
     try:
-        site = build_static(args.db, args.site_url, args.out, args.live_url, args.repository_url, args.workers)
+        written = build_static(args.db, args.site_url, args.out, args.live_url, args.repository_url, args.workers)
     except BrokenLink as error:
         print(f"error: broken link: {error}. {args.out} is unchanged.", file=sys.stderr)
         return 1
     stamp.write_text(made_from)
-    total = sum(site.written.values())
-    pages = sum(1 for path in site.written if path.endswith("/index.html"))
+    total = sum(written.values())
+    pages = sum(1 for path in written if path.endswith("/index.html"))
     print(
-        f"wrote {args.out}: {len(site.written)} files ({pages} pages), {total / 1e6:.1f} MB, "
+        f"wrote {args.out}: {len(written)} files ({pages} pages), {total / 1e6:.1f} MB, "
         f"for {args.site_url}, in {time.monotonic() - started:.1f} s"
     )
     return 0
