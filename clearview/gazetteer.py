@@ -255,6 +255,7 @@ class Gazetteer:
         capital = self.query("select capital from capitals where country = ?", [country])
         return self.find_city(capital[0][0], country) if capital else None
 
+    @lru_cache(maxsize=1 << 16)  # noqa: B019 - agencies of one town share its point
     def locate(self, city: str, county: str, state: str, country: str) -> Location | None:
         """The most precise point the fields support: city, else county, else state, else the capital."""
         attempts = [

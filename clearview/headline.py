@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 
 Row = dict[str, str]
 LEAKED_END = "2020-02"  # the last month the leaked Clearview data covers
@@ -46,6 +47,7 @@ def response_period_problem(use_period: str, published: str) -> str:
     return ""
 
 
+@cache  # a sort key asked for each fact, of a few thousand distinct dates
 def later_first(date: str) -> str:
     """A sort key that puts later dates first in an ascending sort, and undated facts last."""
     return "".join(chr(0x10FFFF - ord(c)) for c in date) if date else "\U0010ffff" * 11

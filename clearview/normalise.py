@@ -17,7 +17,7 @@ from slugify import slugify as _slugify
 # Characters that spreadsheets and word processors put where a plain hyphen or space was meant.
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-")
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 # Printable ASCII with single inner spaces is clean already: most cells are, and skipping them halves a large build.
@@ -33,8 +33,20 @@ def clean_text(value: str | None) -> str:
         return value
     value = unicodedata.normalize("NFC", value)
     value = value.replace("\ufeff", "")
-    value = _CONTROL.sub("", value)
+    value = CONTROL.sub("", value)
     return _SPACES.sub(" ", value).strip()
+
+
+# A whole record of such cells joined by NUL (which no clean cell holds) is checked in one match, not cell by cell.
+_CLEAN_RECORD = re.compile(r"(?:[\x21-\x7e]+(?: [\x21-\x7e]+)*)?(?:\x00(?:[\x21-\x7e]+(?: [\x21-\x7e]+)*)?)*")
+
+
+def clean_texts(values: list[str]) -> list[str]:
+    """clean_text of each value; a record that is clean already comes back as it is."""
+    joined = "\x00".join(values)
+    if _CLEAN_RECORD.fullmatch(joined) and joined.count("\x00") == len(values) - 1:  # no NUL inside a value
+        return values
+    return [clean_text(value) for value in values]
 
 
 _CODE_GAPS = re.compile(r"[\s\-]+")

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import build_db
-from clearview import schema
-from clearview.normalise import clean_code, clean_date, clean_text, fold, range_key, slugify, valid_date
+from clearview import schema, validate
+from clearview.normalise import clean_code, clean_date, clean_text, clean_texts, fold, range_key, slugify, valid_date
 from plugins.csv_safe import NUMBER, TRIGGERS, CsvNeutraliser, neutralise
 from plugins.sql_functions import fts_prefix
 
@@ -30,6 +30,25 @@ def test_clean_text_is_idempotent_and_tidy(text):
     assert clean_text(cleaned) == cleaned
     assert cleaned == cleaned.strip() and "  " not in cleaned
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", cleaned)
+
+
+# Mostly ASCII with the characters the fast paths must not misread: NUL (their separator), controls, spaces,
+# punctuation and a few accents.
+tricky_text = st.text(alphabet=st.sampled_from("ab Sst\x00\x01\x1c\t\n&.-()'_é\u00a0"), max_size=30)
+
+
+@given(st.lists(tricky_text | any_text, max_size=6))
+def test_a_record_is_cleaned_as_its_cells_are(values):
+    assert clean_texts(values) == [clean_text(value) for value in values]
+
+
+@given(tricky_text | any_text)
+def test_the_ascii_spelling_key_is_the_unicode_one(name):
+    # The rule in its plain form (validate.spelling_key takes a faster path for ASCII).
+    spaced = validate.PUNCTUATION.sub(" ", fold(name).replace("&", " and "))
+    words = ["st" if word == "saint" else word for word in spaced.split()]
+    expected = " ".join(word[:-1] if len(word) > 2 and word[-1] == "s" else word for word in words)
+    assert validate.spelling_key(name) == expected
 
 
 @given(any_text)
