@@ -169,7 +169,7 @@ class AgencyIndex:
     def candidates(self, place: Place) -> list[dict]:
         """The agencies place_result could list for place, in index order: from the place's country, those in its
         state or with none (here, covers) and, from anywhere, local agencies within NEARBY_KM (nearby)."""
-        if place.kind in ("country", "state"):
+        if place.kind == "country":
             found = set(self.by_country.get(place.country, []))
         else:
             found = set(self.by_state.get((place.country, fold(place.state)), []))

@@ -29,7 +29,7 @@ from functools import cache
 import pycountry
 import zipcodes
 
-from clearview import search
+from clearview import search, wording
 from clearview.gazetteer import Gazetteer, county_key, name_keys
 from clearview.normalise import fold, subdivision_name
 
@@ -195,6 +195,8 @@ def constants() -> dict:
         "trailing": search.TRAILING.pattern,
         "abbreviations": search.ABBREVIATIONS,
         "agency_words": search.AGENCY_WORDS.pattern,
+        "shown": wording.SHOWN,
+        "words": wording.RESULTS,
     }
 
 

@@ -12,6 +12,7 @@ from clearview import gazetteer
 from clearview.cache import once_per_database
 from clearview.search import Found, agency_index, search
 from clearview.search_index import browser_index, place_parts
+from clearview.wording import SHOWN, say
 
 DATABASE = "clearview"
 
@@ -22,7 +23,8 @@ async def search_page(datasette, request):
     if query.strip():
         places = await asyncio.to_thread(gazetteer.load)  # a few seconds once, then cached
         results = search(await agency_index(datasette.get_database(DATABASE)), query, places)
-    html = await datasette.render_template("search.html", {"query": query, "results": results}, request=request)
+    context = {"query": query, "results": results, "say": say, "shown": SHOWN}
+    html = await datasette.render_template("search.html", context, request=request)
     return Response.html(html)
 
 

@@ -409,28 +409,39 @@ const inFull = (result, position) => !position || ["country", "state"].includes(
 
 const listed = (r) => r.here.length || r.nearby.length || r.covers.length;
 
+// clearview/wording.py's say: the sentence of that key, one or many by n, filled in (as text, never as HTML).
+function sayer(index) {
+  const km = index.constants.nearby_km;
+  return (key, n, values = {}) => {
+    const words = index.constants.words[key];
+    const form = Array.isArray(words) ? words[n === 1 ? 0 : 1] : words;
+    return form.replace(/\{(\w+)\}/g, (_, name) => String({ n, km, ...values }[name]));
+  };
+}
+
 async function show({ query, store, index, names, places }) {
+  const say = sayer(index);
+  const shown = index.constants.shown;
   if (!names.length && !places.some(listed)) {
     const section = element("section", "", { className: "no-results" });
     section.setAttribute("aria-live", "polite");
-    section.append(element("h1", `Nothing listed for “${query}”`), ...templates.notListed.content.cloneNode(true).childNodes);
+    section.append(element("h1", say("nothing", undefined, { query })), ...templates.notListed.content.cloneNode(true).childNodes);
     results.replaceChildren(section);
     return;
   }
-  const named = (await store.records(names.slice(0, 50).map((found) => found.p))).map((agency) => ({ agency }));
-  const shown = places.filter(inFull).flatMap((r) => [...r.here, ...r.nearby.map((n) => n.agency)]);
-  const cards = await cardsOf(store, [...named.map((found) => found.agency), ...shown]);
+  const named = (await store.records(names.slice(0, shown).map((found) => found.p))).map((agency) => ({ agency }));
+  const shownHere = places.filter(inFull).flatMap((r) => [...r.here.slice(0, shown), ...r.nearby.slice(0, shown).map((n) => n.agency)]);
+  const cards = await cardsOf(store, [...named.map((found) => found.agency), ...shownHere]);
+  const cardList = (found, total) => listOf(index, found, total, cards);
   // The answer first, as templates/search.html's place_answer writes it.
-  const plural = (n, one, many) => `${n} listed ${n === 1 ? one : many}`;
   const placeAnswer = (r) =>
-    (r.here.length ? `${plural(r.here.length, "agency is", "agencies are")} in ${r.place.label}.` : `No agency in ${r.place.label} is listed.`) +
-    (r.nearby.length ? ` ${plural(r.nearby.length, "agency is", "agencies are")} within ${index.constants.nearby_km} km.` : "");
-  const answer = [names.length ? `${plural(names.length, "agency matches", "agencies match")} the name.` : "", places.length ? placeAnswer(places[0]) : ""];
-  const parts = [element("h1", `Results for “${query}”`), element("p", answer.filter(Boolean).join(" "), { className: "answer" })];
+    (r.here.length ? say("here", r.here.length, { place: r.place.label }) : say("none_here", undefined, { place: r.place.label })) +
+    (r.nearby.length ? ` ${say("nearby", r.nearby.length)}` : "");
+  const answer = [names.length ? say("names", names.length) : "", places.length ? placeAnswer(places[0]) : ""];
+  const parts = [element("h1", say("results", undefined, { query })), element("p", answer.filter(Boolean).join(" "), { className: "answer" })];
   if (names.length) {
     const section = element("section");
-    section.append(element("h2", "Agencies whose name matches"), list(named, cards));
-    if (names.length > 50) section.append(element("p", `${names.length - 50} more: narrow the search.`));
+    section.append(element("h2", say("by_name")), ...cardList(named, names.length));
     parts.push(section);
   }
   // As templates/search.html: the best match in full, other towns and counties on one "Did you mean" line.
@@ -444,14 +455,15 @@ async function show({ query, store, index, names, places }) {
     section.append(element("h2", result.place.label));
     if (position) section.append(element("p", placeAnswer(result), { className: "answer" }));
     const town = ["city", "zip"].includes(result.place.kind);
-    if (result.here.length) section.append(element("h3", `Listed agencies ${town ? "in this town" : "here"}`), list(result.here.map((agency) => ({ agency })), cards));
-    if (result.nearby.length) section.append(element("h3", `Listed agencies within ${index.constants.nearby_km} km`), list(result.nearby, cards));
+    if (result.here.length) {
+      section.append(element("h3", say(town ? "in_town" : "in_place")), ...cardList(result.here.map((agency) => ({ agency })), result.here.length));
+    }
+    if (result.nearby.length) section.append(element("h3", say("within")), ...cardList(result.nearby, result.nearby.length));
     if (result.covers.length) {
-      const n = result.covers.length;
       const details = element("details", "", { className: "covers" });
-      details.append(element("summary", `${n} state, provincial or national ${n === 1 ? "agency covers" : "agencies cover"} ${result.place.label}`));
+      details.append(element("summary", say("covers", result.covers.length, { place: result.place.label })));
       // Folded away, so fetched only when a reader opens it.
-      details.addEventListener("toggle", () => details.open && !details.querySelector("ol, .searching") && openCovers(details, store, result.covers));
+      details.addEventListener("toggle", () => details.open && !details.querySelector("ol, .searching") && openCovers(details, store, index, result.covers));
       section.append(details);
     }
     if (!result.here.length && !result.nearby.length) {
@@ -460,7 +472,7 @@ async function show({ query, store, index, names, places }) {
     parts.push(section);
   });
   if (others.length) {
-    const line = element("p", "Did you mean ", { className: "did-you-mean" });
+    const line = element("p", say("did_you_mean"), { className: "did-you-mean" });
     others.forEach((result, position) => {
       const link = element("a", result.place.label);
       link.href = `${location.pathname}?q=${encodeURIComponent(result.place.query)}`;
@@ -472,15 +484,23 @@ async function show({ query, store, index, names, places }) {
   results.replaceChildren(...parts);
 }
 
-async function openCovers(details, store, positions) {
+async function openCovers(details, store, index, positions) {
   const status = element("p", "Loading…", { className: "searching" });
   details.append(status);
   try {
-    const agencies = await store.records(positions);
-    status.replaceWith(list(agencies.map((agency) => ({ agency })), await cardsOf(store, agencies)));
+    const agencies = await store.records(positions.slice(0, index.constants.shown));
+    status.replaceWith(...listOf(index, agencies.map((agency) => ({ agency })), positions.length, await cardsOf(store, agencies)));
   } catch (error) {
     status.replaceWith(failure(error));
   }
+}
+
+// As templates/search.html's cards macro: the first cards of a list, then how many more.
+function listOf(index, found, total, cards) {
+  const shown = index.constants.shown;
+  const nodes = [list(found.slice(0, shown), cards)];
+  if (total > shown) nodes.push(element("p", sayer(index)("more", total - shown), { className: "more" }));
+  return nodes;
 }
 
 function failure(error) {

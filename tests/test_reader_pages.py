@@ -202,3 +202,16 @@ async def test_browse_pages_are_paged(real_site, real_db):
     last = (await real_site.client.get(f"/browse/country/us/{pages}")).text
     assert last.count('class="agency-card"') == us - per_page * (pages - 1) and 'rel="prev"' in last
     assert (await real_site.client.get(f"/browse/country/us/{pages + 1}")).status_code == 404
+
+
+async def test_a_long_list_shows_its_first_cards_and_says_how_many_more(real_site, real_db):
+    from clearview.wording import SHOWN, say
+
+    us = sqlite_utils.Database(real_db).execute("select count(*) from agencies where country = 'US'").fetchone()[0]
+    assert us > SHOWN  # the real data has a list longer than a page shows
+    html = (await real_site.client.get("/search?q=United+States")).text
+    place = html.split('class="place-result"', 1)[1]
+    assert place.split("</ol>", 1)[0].count('class="agency-card"') == SHOWN
+    # The answer still counts them all; the list says how many it leaves out.
+    assert say("here", us, place="United States") in page_text(html)
+    assert f'<p class="more">{say("more", us - SHOWN)}</p>' in place
