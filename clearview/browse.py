@@ -13,24 +13,50 @@ from clearview.normalise import slugify
 class Facet:
     slug: str
     title: str
+    column: str  # in agencies and agency_map, where Datasette's facets group by it
     value: Callable[[dict], tuple[str, str, Any] | None]  # an agency's (key, label, sort order), None if it has none
+    vocabulary: bool = False  # in its vocabulary's order (ranges low to high), not by count
 
 
+# The facets, once: the /browse pages (both editions) and Datasette's facets on the agency tables
+# (plugins/facets.py puts this list in their metadata).
 FACETS = [
-    Facet("country", "Country", lambda a: (a["country"], a["country_name"], a["country_name"])),
+    Facet("country", "Country", "country", lambda a: (a["country"], a["country_name"], a["country_name"])),
     Facet(
         "state-province",
         "State or province",
+        "state_province",
         lambda a: (
             (f"{a['country']} {a['state_province']}", f"{a['state_province']}, {a['country_name']}", a["country_name"])
             if a["state_province"]
             else None
         ),
     ),
-    Facet("agency-type", "Agency type", lambda a: (a["agency_type"], a["type_label"], a["type_label"])),
-    Facet("search-range", "Searches", lambda a: (a["search_range"], a["range_label"], a["range_order"])),
-    Facet("response", "Response", lambda a: (a["response_status"], a["response_label"], a["response_order"])),
+    Facet("agency-type", "Agency type", "agency_type", lambda a: (a["agency_type"], a["type_label"], a["type_label"])),
+    Facet(
+        "search-range",
+        "Searches",
+        "search_range",
+        lambda a: (a["search_range"], a["range_label"], a["range_order"]),
+        vocabulary=True,
+    ),
+    Facet(
+        "response",
+        "Response",
+        "response_status",
+        lambda a: (a["response_status"], a["response_label"], a["response_order"]),
+        vocabulary=True,
+    ),
 ]
+FACET_TABLES = ("agencies", "agency_map")
+
+
+def facet_metadata(ordered: bool = True) -> dict:
+    """The facets as Datasette table metadata; ordered=False for a Datasette without plugins/facets.py (Lite)."""
+    facets = [{"vocabulary": f.column} if f.vocabulary and ordered else f.column for f in FACETS]
+    return {"databases": {"clearview": {"tables": {table: {"facets": facets} for table in FACET_TABLES}}}}
+
+
 FACETS_BY_SLUG = {facet.slug: facet for facet in FACETS}
 
 

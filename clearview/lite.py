@@ -3,8 +3,11 @@ static site sends SQL and table links when no live site is given, and what Lite 
 
 from __future__ import annotations
 
+import copy
 import re
 from urllib.parse import quote, urljoin
+
+from clearview.browse import facet_metadata
 
 LITE = "https://lite.datasette.io/"
 # What Datasette Lite cannot answer: the SQL functions of plugins/sql_functions.py, the Atom feed, the cluster map.
@@ -23,4 +26,8 @@ def lite_url(site_url: str, path: str) -> str:
 
 def lite_metadata(metadata: dict) -> dict:
     """metadata.yml for Datasette Lite: titles, descriptions and canned queries; not this site's plugins or CSS."""
-    return {key: value for key, value in metadata.items() if key not in ("plugins", "extra_css_urls")}
+    lite = copy.deepcopy({key: value for key, value in metadata.items() if key not in ("plugins", "extra_css_urls")})
+    # The facets plugins/facets.py gives the live site, as plain facets (Lite runs none of this site's plugins).
+    for table, facets in facet_metadata(ordered=False)["databases"]["clearview"]["tables"].items():
+        lite["databases"]["clearview"]["tables"].setdefault(table, {}).update(facets)
+    return lite

@@ -46,6 +46,30 @@ async def test_map_view_has_the_five_facets_and_the_cluster_map(real_site):
     )
 
 
+async def test_the_tables_facet_by_the_browse_pages_list_in_vocabulary_order(real_site, real_db):
+    from clearview.browse import FACETS
+
+    html = (await real_site.client.get("/browse")).text
+    assert all(facet.title in html for facet in FACETS)
+    for table in ("agencies", "agency_map"):
+        data = (await real_site.client.get(f"/clearview/{table}.json?_extra=facet_results&_size=0")).json()
+        facets = data["facet_results"].get("results", data["facet_results"])
+        assert set(facets) == {facet.column for facet in FACETS}, table
+        # Responses in the vocabulary's order (its precedence), not by how many agencies have each.
+        keys = [
+            row[0]
+            for row in sqlite_utils.Database(real_db)
+            .execute("select response_status, label from response_statuses order by precedence")
+            .fetchall()
+        ]
+        labels = dict(
+            sqlite_utils.Database(real_db).execute("select response_status, label from response_statuses").fetchall()
+        )
+        shown = [value["value"] for value in facets["response_status"]["results"]]
+        expected = [key if table == "agencies" else labels[key] for key in keys]
+        assert shown == [value for value in expected if value in shown], table
+
+
 async def test_map_json_has_one_marker_per_agency_with_a_popup(real_site, real_db):
     data = (await real_site.client.get("/clearview/agency_map.json?_shape=array&_size=max")).json()
     assert len(data) == sqlite_utils.Database(real_db)["agencies"].count

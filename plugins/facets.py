@@ -1,9 +1,12 @@
-"""A facet that lists values in their vocabulary's order (ranges low to high), not by count."""
+"""The agency tables' facets: the list from clearview/browse.py's FACETS (the /browse pages read it too), and a
+facet type that lists values in their vocabulary's order (ranges low to high), not by count."""
 
 from __future__ import annotations
 
 from datasette import hookimpl
 from datasette.facets import ColumnFacet
+
+from clearview.browse import facet_metadata
 
 # Facet column -> the lookup table that orders it. Facets work on labels (agency_map) or keys (agencies).
 ORDERS = {
@@ -29,3 +32,8 @@ class VocabularyFacet(ColumnFacet):
 @hookimpl
 def register_facet_classes():
     return [VocabularyFacet]
+
+
+@hookimpl
+def get_metadata(datasette, key, database, table):
+    return facet_metadata()
