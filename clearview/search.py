@@ -143,6 +143,8 @@ class AgencyIndex:
             for word in {*words, *aliases}:
                 self.postings[word].append(i)
         self.vocabulary = sorted(self.postings)
+        # A typed word of letters shares no character with a word of digits, so it scores 0 against every one.
+        self.lettered = [word for word in self.vocabulary if not word.isdigit()]
         self.neighbours = Neighbours(self.agencies)
         self.by_state: dict[tuple[str, str], list[int]] = defaultdict(list)
         self.by_country: dict[str, list[int]] = defaultdict(list)
@@ -160,9 +162,8 @@ class AgencyIndex:
                 while i < len(self.vocabulary) and self.vocabulary[i].startswith(typed):
                     found.update(self.postings[self.vocabulary[i]])
                     i += 1
-            for word, _, _ in process.extract_iter(
-                typed, self.vocabulary, scorer=fuzz.ratio, score_cutoff=NAME_THRESHOLD
-            ):
+            vocabulary = self.lettered if typed.isalpha() else self.vocabulary
+            for word, _, _ in process.extract_iter(typed, vocabulary, scorer=fuzz.ratio, score_cutoff=NAME_THRESHOLD):
                 found.update(self.postings[word])
         return sorted(found)
 
