@@ -19,6 +19,9 @@ import json
 import os
 import sys
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -280,35 +283,59 @@ def group(rows: list[Row]) -> dict[str, list[Row]]:
     return grouped
 
 
-def build(data_dir: Path, db_path: Path, allow_removed: bool = False) -> dict[str, int]:
+def build(
+    data_dir: Path, db_path: Path, allow_removed: bool = False, seconds: dict[str, float] | None = None
+) -> dict[str, int]:
+    """The rows of each table built into db_path; seconds, when given, gets the time each step took (bench/run.py)."""
     # Millions of rows and no reference cycles among them: the cycle collector's passes over them cost a fifth of a
     # large build and would free nothing.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return build_tables(data_dir, db_path, allow_removed)
+        return build_tables(data_dir, db_path, allow_removed, Steps(seconds if seconds is not None else {}))
     finally:
         if collecting:
             gc.enable()
 
 
-def build_tables(data_dir: Path, db_path: Path, allow_removed: bool) -> dict[str, int]:
-    tables = clean(read(data_dir))
-    validate(tables)
-    for removal in compare_with_release(tables, data_dir, allow_removed):
-        print(f"note: {removal}", file=sys.stderr)
-    geocode(tables)
-    summarise(tables)
+def build_tables(data_dir: Path, db_path: Path, allow_removed: bool, step: Steps) -> dict[str, int]:
+    with step("read"):
+        tables = read(data_dir)
+    with step("clean"):
+        clean(tables)
+    with step("validate"):
+        validate(tables)
+        for removal in compare_with_release(tables, data_dir, allow_removed):
+            print(f"note: {removal}", file=sys.stderr)
+    with step("geocode"):
+        geocode(tables)
+    with step("summarise"):
+        summarise(tables)
     handle, temporary = tempfile.mkstemp(prefix=".building-", suffix=".sqlite", dir=db_path.parent)
     os.close(handle)
     try:
-        load(tables, Path(temporary))
-        index(Path(temporary))
+        with step("load"):
+            load(tables, Path(temporary))
+        with step("index"):
+            index(Path(temporary))
         os.replace(temporary, db_path)
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
     return {name: len(rows) for name, rows in tables.items()}
+
+
+class Steps:
+    """Times each step of the pipeline into a dict of seconds."""
+
+    def __init__(self, seconds: dict[str, float]) -> None:
+        self.seconds = seconds
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        self.seconds[name] = time.perf_counter() - started
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -52,11 +52,12 @@ BUILD_ONCE = """
 import json, resource, sys, time
 import build_db
 from pathlib import Path
+steps = {{}}
 started = time.perf_counter()
-rows = build_db.build(Path({data!r}), Path({db!r}))
+rows = build_db.build(Path({data!r}), Path({db!r}), seconds=steps)
 seconds = time.perf_counter() - started
 peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({{"seconds": seconds, "rows": sum(rows.values()), "peak_mb": peak_mb}}))
+print(json.dumps({{"seconds": seconds, "rows": sum(rows.values()), "peak_mb": peak_mb, "steps": steps}}))
 """
 
 
@@ -97,6 +98,7 @@ def measure_build(n: int | str, runs: int) -> dict:
         "rows_per_s": rows / seconds,
         "peak_mb": max(r["peak_mb"] for r in results),
         "runs": runs,
+        "steps": {step: statistics.median(r["steps"][step] for r in results) for step in results[0]["steps"]},
     }
 
 
@@ -480,6 +482,19 @@ def report(results: dict, profile: str, started: float) -> str:
             f"| {agencies} | {fmt(b['rows'])} | {fmt(b['seconds'], 2)} | {fmt(b.get('wall_s', 0), 2)} | "
             f"{fmt(b['rows_per_s'])} | {fmt(b['peak_mb'])} | {b['runs']} |"
         )
+    steps = [b for b in results["build"] if b.get("steps")]
+    if steps:
+        names = list(steps[0]["steps"])
+        lines += [
+            "",
+            "Where the build's time goes (seconds per step of `build_db.py`, median of the runs):",
+            "",
+            "| agencies | " + " | ".join(names) + " |",
+            "|---:|" + "---:|" * len(names),
+        ]
+        for b in steps:
+            agencies = "today's data" if b["agencies"] == "today" else fmt(b["agencies"])
+            lines.append(f"| {agencies} | " + " | ".join(fmt(b["steps"][name], 2) for name in names) + " |")
     lines += [
         "",
         "## Live site (ms; raw SQLite query, Datasette's bare table page for the same rows, our page)",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -19,6 +20,15 @@ def generated(tmp_path_factory) -> tuple[Path, dict[str, int], dict[str, int]]:
     written = generate(500, folder / "data", seed=7)
     loaded = build_db.build(folder / "data", folder / "clearview.db")
     return folder / "data", written, loaded
+
+
+def test_the_build_says_how_long_each_step_took(generated, tmp_path):
+    steps: dict[str, float] = {}
+    started = time.perf_counter()
+    build_db.build(generated[0], tmp_path / "clearview.db", seconds=steps)
+    whole = time.perf_counter() - started
+    assert list(steps) == ["read", "clean", "validate", "geocode", "summarise", "load", "index"]
+    assert all(seconds >= 0 for seconds in steps.values()) and sum(steps.values()) <= whole
 
 
 def rows(path: Path) -> list[dict]:
