@@ -7,6 +7,7 @@ import csv
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 import pycountry
@@ -99,13 +100,15 @@ def validate_rows(label: str, rows: list[Row], spec: dict) -> list[Problem]:
     a time (each distinct value once), and reported row by row."""
     if not rows:
         return []
+    values = {column: list(map(itemgetter(column), rows)) for column in rows[0] if column != "_line"}
     problems = []
     for column in spec["required"]:
-        fix = REQUIRED_FIX.get(column, "fill it in")
-        problems += [
-            Problem(label, row["_line"], column, "", "value is missing", fix) for row in rows if not row[column]
-        ]
-    keys = [tuple(row[c] for c in spec["key"]) for row in rows]
+        if not all(values[column]):
+            fix = REQUIRED_FIX.get(column, "fill it in")
+            problems += [
+                Problem(label, row["_line"], column, "", "value is missing", fix) for row in rows if not row[column]
+            ]
+    keys = list(zip(*(values[column] for column in spec["key"]), strict=True))
     if len(set(keys)) < len(keys):
         seen: dict[tuple, int] = {}
         for row, key in zip(rows, keys, strict=True):
@@ -121,20 +124,19 @@ def validate_rows(label: str, rows: list[Row], spec: dict) -> list[Problem]:
                     )
                 )
             seen.setdefault(key, row["_line"])
-    columns = [column for column in rows[0] if column != "_line"]
-    suspect = [column for column in columns if not values_are_plain([row[column] for row in rows])]
+    suspect = [column for column, column_values in values.items() if not values_are_plain(column_values)]
     if suspect:
         problems += [problem for row in rows for problem in validate_values(label, row, suspect)]
-    for column in sorted(INTEGER_COLUMNS & set(columns)):
-        if not all(value.isdigit() for value in {row[column] for row in rows} - {""}):
+    for column in sorted(INTEGER_COLUMNS & values.keys()):
+        if not all(value.isdigit() for value in set(values[column]) - {""}):
             fix = "write digits only, without separators"
             problems += [
                 Problem.at(label, row, column, "not a whole number", fix)
                 for row in rows
                 if row[column] and not row[column].isdigit()
             ]
-    for column in sorted(DATE_COLUMNS & set(columns)):
-        wrong = {value for value in {row[column] for row in rows} - {""} if not valid_date(value)}
+    for column in sorted(DATE_COLUMNS & values.keys()):
+        wrong = {value for value in set(values[column]) - {""} if not valid_date(value)}
         if wrong:
             fix = "write YYYY-MM-DD, YYYY-MM or YYYY"
             problems += [Problem.at(label, row, column, "not a date", fix) for row in rows if row[column] in wrong]
