@@ -25,6 +25,7 @@ RESULTS: dict[str, str | tuple[str, str]] = {
         "{n} state, provincial or national agencies cover {place}",
     ),
     "more": "{n} more not shown: narrow the search, for example with the state or more of the name.",
+    "browse_all": "Browse every agency by place, type or response",  # a link, after "more"
     "did_you_mean": "Did you mean ",
 }
 

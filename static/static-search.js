@@ -4,8 +4,12 @@
 // On the live site the server has answered (data-answered on the results element) and this does nothing.
 
 const results = document.getElementById("search-results");
-// Sentences templates/search.html writes for the live page, kept here for the static one (the results replace them).
-const templates = results && { notListed: results.querySelector("template.not-listed"), noneLocal: results.querySelector("template.none-local") };
+// Sentences and a link templates/search.html writes for the live page, kept for the static one (the results replace them).
+const templates = results && {
+  notListed: results.querySelector("template.not-listed"),
+  noneLocal: results.querySelector("template.none-local"),
+  browseLink: results.querySelector("template.browse-link"),
+};
 const query = (new URLSearchParams(location.search).get("q") || "").slice(0, 200);
 
 
@@ -499,7 +503,11 @@ async function openCovers(details, store, index, positions) {
 function listOf(index, found, total, cards) {
   const shown = index.constants.shown;
   const nodes = [list(found.slice(0, shown), cards)];
-  if (total > shown) nodes.push(element("p", sayer(index)("more", total - shown), { className: "more" }));
+  if (total > shown) {
+    const more = element("p", `${sayer(index)("more", total - shown)} `, { className: "more" });
+    more.append(templates.browseLink.content.cloneNode(true), ".");
+    nodes.push(more);
+  }
   return nodes;
 }
 

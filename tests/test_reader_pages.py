@@ -214,4 +214,5 @@ async def test_a_long_list_shows_its_first_cards_and_says_how_many_more(real_sit
     assert place.split("</ol>", 1)[0].count('class="agency-card"') == SHOWN
     # The answer still counts them all; the list says how many it leaves out.
     assert say("here", us, place="United States") in page_text(html)
-    assert f'<p class="more">{say("more", us - SHOWN)}</p>' in place
+    more = f'<p class="more">{say("more", us - SHOWN)} <a href="/browse">{say("browse_all")}</a>.</p>'
+    assert more in place

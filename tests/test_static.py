@@ -291,6 +291,9 @@ def test_the_static_results_read_as_the_live_ones(page: Page, browser: Browser, 
         live_page.set_content(live_html.replace('<script type="module"', '<script type="inert"'))
         assert static == results_text(live_page), query
         capped += live_page.locator("#search-results p.more").count()
+        # "more" leads to the browse pages, which the static site has under its own base path.
+        links = page.locator("#search-results p.more a").evaluate_all("(links) => links.map((a) => a.href)")
+        assert set(links) <= {static_site + "browse/"}, query
     live_page.close()
     assert capped >= 2  # the long lists were cut, in both editions alike
 
