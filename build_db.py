@@ -1,9 +1,11 @@
 """Build clearview.db from the raw CSVs in data/.
 
-    read -> clean -> validate -> geocode -> summarise -> load -> index
+    read -> clean -> check each row -> stage   (a file at a time, in chunks: no file is held whole)
+    -> check across files -> compare with the release -> geocode -> summarise -> load -> index
 
-Any problem stops the build with a message naming file, line, column, value and fix, and the
-last good database stays where it was: the new one is written beside it and renamed into place.
+Any problem stops the build with a message naming file, line, column, value and fix, and the last good database
+stays where it was: the new one is written beside it and renamed into place. The large files (agencies, responses,
+search counts) pass through a staging SQLite database, where the checks across rows run.
 
 Usage: python build_db.py [--data DIR] [--db PATH]
 """
@@ -15,6 +17,7 @@ import codecs
 import csv
 import difflib
 import gc
+import io
 import json
 import os
 import sys
@@ -22,13 +25,15 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from functools import cache
+from itertools import groupby
 from pathlib import Path
 
 import pycountry
 
 from clearview import gazetteer, headline
-from clearview.load import index, load
+from clearview.load import Output, Staging, index
 from clearview.normalise import (
     clean_code,
     clean_date,
@@ -43,54 +48,89 @@ from clearview.schema import (
     TABLES,
 )
 from clearview.validate import (
+    STREAMED,
     BuildError,
     Problem,
     Row,
     Tables,
     bucket_for,
+    check_across,
+    check_rows,
     compare_with_release,
-    validate,
+    spellings,
 )
 
 ROOT = Path(__file__).resolve().parent
+CHUNK = 10_000  # rows of a large file read, checked and staged at a time
 # The csv module's own limit (131,072) would report a long value as bad CSV; the length check names it instead.
 csv.field_size_limit(sys.maxsize)
 
 
-def read(data_dir: Path) -> Tables:
-    """Every raw CSV as rows of text, with the line each row starts on."""
-    tables: Tables = {}
-    problems: list[Problem] = []
-    for name, spec in TABLES.items():
-        path = data_dir / f"{name}.csv"
+@dataclass
+class Read:
+    """What reading every file gave: the small files whole, the problems found, and what the checks across the
+    large files need from them."""
+
+    small: Tables = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
+    unreadable: list[Problem] = field(default_factory=list)  # the file itself: encoding, header, quoting
+    problems: list[Problem] = field(default_factory=list)  # its rows
+    cited: set[str] = field(default_factory=set)  # the sources responses and counts cite
+
+
+def read(data_dir: Path, staging: Staging) -> Read:
+    """Every raw file, cleaned and checked a chunk at a time: the small ones kept, the large ones staged."""
+    found = Read(rows=dict.fromkeys(TABLES, 0))
+    for name in TABLES:
         label = f"data/{name}.csv"
-        if not path.exists():
-            problems.append(Problem.in_file(label, 0, "file is missing", f"restore {label} (see data/README.md)"))
-            continue
-        try:
-            text = decode(path.read_bytes())
-        except UnicodeDecodeError as error:
-            problems.append(
-                Problem(
-                    label,
-                    text_line(path.read_bytes(), error.start),
-                    "",
-                    "",
-                    "file is not UTF-8",
-                    "save the file as UTF-8",
-                )
-            )
-            continue
-        reader = csv.reader(text.splitlines(keepends=True), strict=True)
+        kept: list[Row] = []
+        for chunk in read_file(data_dir / f"{name}.csv", label, found.unreadable):
+            clean_rows(name, chunk)
+            found.problems += check_rows(name, chunk, found.small)
+            found.rows[name] += len(chunk)
+            if name in STREAMED:
+                staging.add(name, chunk)
+                if name == "agencies":
+                    staging.add_spellings(spellings(chunk))
+                else:
+                    found.cited |= {row["source_id"] for row in chunk}
+            else:
+                kept += chunk
+        found.small[name] = kept
+    return found
+
+
+def read_file(path: Path, label: str, problems: list[Problem]) -> Iterator[list[Row]]:
+    """The rows of one raw file as text, with the line each starts on, in chunks; nothing if its header is wrong.
+    Problems with the file itself go to problems."""
+    if not path.exists():
+        problems.append(Problem.in_file(label, 0, "file is missing", f"restore {label} (see data/README.md)"))
+        return
+    with open(path, "rb") as binary:
+        start_bytes = binary.read(2)
+        binary.seek(-1 if path.stat().st_size else 0, os.SEEK_END)
+        last_byte = binary.read(1)
+    if start_bytes in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):  # small enough to decode whole
+        text = decode(path.read_bytes())
+        handle, complete = io.StringIO(text, newline=""), text.endswith(("\n", "\r"))
+    else:
+        handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by the with below
+        complete = last_byte in (b"\n", b"\r")
+    with handle:
+        reader = csv.reader(handle, strict=True)
         try:
             header = [clean_text(h) for h in next(reader, [])]
         except csv.Error as error:
             problems.append(Problem.in_file(label, 1, f"the header is not valid CSV ({error})", "fix the quoting"))
-            continue
+            return
+        except UnicodeDecodeError:
+            problems.append(not_utf8(path, label))
+            return
         if not header:
             problems.append(Problem.in_file(label, 1, "file is empty", "restore the header row"))
-            continue
-        problems += check_header(label, header, spec["columns"])
+            return
+        header_problems = check_header(label, header, TABLES[path.stem]["columns"])
+        problems += header_problems
         rows, start, last = [], reader.line_num + 1, 1
         try:
             for record in reader:
@@ -107,10 +147,13 @@ def read(data_dir: Path) -> Tables:
                                 else "fill in the missing values; leave an empty one as nothing between two commas",
                             )
                         )
-                    else:
+                    elif not header_problems:
                         row = dict(zip(header, record, strict=True))
                         row["_line"] = start
                         rows.append(row)
+                        if len(rows) == CHUNK:
+                            yield rows
+                            rows = []
                 start = reader.line_num + 1
         except csv.Error as error:
             problems.append(
@@ -121,19 +164,30 @@ def read(data_dir: Path) -> Tables:
                     'close the quotes; write a quote inside a value as ""',
                 )
             )
-        if text and not text.endswith(("\n", "\r")):
-            problems.append(
-                Problem.in_file(
-                    label,
-                    last,
-                    "the file ends in the middle of a line: it may have been cut short",
-                    f"if that row is complete, end the file with a newline; if not, restore it (git checkout {label})",
-                )
+        except UnicodeDecodeError:
+            problems.append(not_utf8(path, label))
+            return
+        if rows:
+            yield rows
+    if not complete:
+        problems.append(
+            Problem.in_file(
+                label,
+                last,
+                "the file ends in the middle of a line: it may have been cut short",
+                f"if that row is complete, end the file with a newline; if not, restore it (git checkout {label})",
             )
-        tables[name] = rows
-    if problems:
-        raise BuildError(problems)
-    return tables
+        )
+
+
+def not_utf8(path: Path, label: str) -> Problem:
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8-sig")
+        offset = len(data)
+    except UnicodeDecodeError as error:
+        offset = error.start
+    return Problem(label, text_line(data, offset), "", "", "file is not UTF-8", "save the file as UTF-8")
 
 
 def decode(data: bytes) -> str:
@@ -162,113 +216,120 @@ def check_header(label: str, header: list[str], expected: list[str]) -> list[Pro
     return problems
 
 
+CLEANERS = {column: clean_code for column in CODE_COLUMNS} | {column: clean_date for column in DATE_COLUMNS}
+CLEANERS |= {"search_range": range_key, "country": lambda value: clean_text(value).upper()}
+
+
 def clean(tables: Tables) -> Tables:
     """The documented normalisations: whitespace, Unicode NFC, codes, dates, range labels, places."""
-    special = {column: clean_code for column in CODE_COLUMNS} | {column: clean_date for column in DATE_COLUMNS}
-    special |= {"search_range": range_key, "country": lambda value: clean_text(value).upper()}
-    for rows in tables.values():
-        if not rows:
-            continue
-        plain = [column for column in rows[0] if column != "_line" and column not in special]
-        for row in rows:
-            values = [row[column] for column in plain]
-            cleaned = clean_texts(values)
-            if cleaned is not values:
-                row.update(zip(plain, cleaned, strict=True))
-        # Codes, dates and countries repeat: each distinct value is cleaned once, and shared by the rows.
-        for column in special.keys() & rows[0].keys():
-            cleaner, done = special[column], {}
-            for row in rows:
-                value = row[column]
-                row[column] = done[value] if value in done else done.setdefault(value, cleaner(value))
-    for row in tables["agencies"]:
-        row["state_province"] = subdivision_name(row["state_province"], row["country"])
+    for name, rows in tables.items():
+        clean_rows(name, rows)
     return tables
 
 
-def geocode(tables: Tables) -> None:
-    """Coordinates for every agency: the manual columns win; otherwise the offline gazetteer."""
-    places = gazetteer.load()
-    problems = []
-    for row in tables["agencies"]:
-        if row["latitude"]:
-            row["location_precision"], row["location_place"] = "manual", row["location_note"]
-            continue
-        found = places.locate(row["city"], row["county"], row["state_province"], row["country"])
-        # A town or county the gazetteer does not know must not quietly become the state's or the capital's point.
-        wanted = "city" if row["city"] else "county" if row["county"] else None
-        county_known = places.find_county(row["county"], row["country"], row["state_province"]) if row["county"] else 1
-        if row["city"] and not county_known:
-            wanted = "county"  # a county that does not exist is wrong even where the town is right
-        if found is None or (wanted and found.precision != wanted):
-            problems.append(
-                Problem(
-                    "data/agencies.csv",
-                    row["_line"],
-                    wanted or "country",
-                    row[wanted or "country"],
-                    "no place of that name in the gazetteer",
-                    "check the spelling and the state, or fill latitude, longitude and location_note by hand",
-                )
-            )
-            continue
-        row["latitude"], row["longitude"] = str(found.latitude), str(found.longitude)
-        row["location_precision"], row["location_place"] = found.precision, found.place
-    if problems:
-        raise BuildError(problems)
+def clean_rows(name: str, rows: list[Row]) -> list[Row]:
+    if not rows:
+        return rows
+    plain = [column for column in rows[0] if column != "_line" and column not in CLEANERS]
+    for row in rows:
+        values = [row[column] for column in plain]
+        cleaned = clean_texts(values)
+        if cleaned is not values:
+            row.update(zip(plain, cleaned, strict=True))
+    # Codes, dates and countries repeat: each distinct value is cleaned once, and shared by the rows.
+    for column in CLEANERS.keys() & rows[0].keys():
+        cleaner, done = CLEANERS[column], {}
+        for row in rows:
+            value = row[column]
+            row[column] = done[value] if value in done else done.setdefault(value, cleaner(value))
+    if name == "agencies":
+        for row in rows:
+            row["state_province"] = subdivision_name(row["state_province"], row["country"])
+    return rows
 
 
-def summarise(tables: Tables) -> None:
-    """What the site shows first for each agency, by the rules of clearview/headline.py."""
-    ranges = tables["search_ranges"]
-    bounds = {row["search_range"]: (row["searches_min"], row["searches_max"]) for row in ranges}
-    labels = {row["search_range"]: row["label"] for row in ranges}
-    sources = {row["source_id"]: row for row in tables["sources"]}
-    for count in tables["search_counts"]:
-        count["range_stated"] = "yes" if count["search_range"] else "no"
-        if count["search_range"]:
-            low, high = bounds[count["search_range"]]
-            count["searches_min"], count["searches_max"] = count["searches_min"] or low, count["searches_max"] or high
-        else:
-            count["search_range"] = bucket_for(count["searches_min"], count["searches_max"], ranges)
-        published = sources[count["source_id"]]["published"]
-        count["use_period"] = headline.count_period(count["period_start"], count["period_end"], published)
-    precedence = {row["response_status"]: int(row["precedence"]) for row in tables["response_statuses"]}
-    confirms = {row["response_status"] for row in tables["response_statuses"] if row["confirms_use"] == "yes"}
-    searches = {row["measure"] for row in tables["count_measures"] if row["counts_searches"] == "yes"}
-    responses, counts = group(tables["responses"]), group(tables["search_counts"])
-    for agency in tables["agencies"]:
-        agency_id = agency["agency_id"]
-        # A response is dated by when the source says the agency answered; undated ones rank after dated ones.
-        dated = [r | {"date": r["response_date"]} for r in responses[agency_id]]
-        best = headline.headline_response(dated, precedence, confirms)
-        agency["response_status"], agency["response_source_id"] = best["response_status"], best["source_id"]
-        agency["statement"], agency["statement_by"] = best["statement"], best["statement_by"]
-        agency["statement_source_id"] = best["source_id"] if best["statement"] else ""
-        agency["source_count"] = len(responses[agency_id])
-        agency["source_words"] = headline.source_in_words(sources[best["source_id"]])
-        own = [
-            c | {"period": c["use_period"], "date": sources[c["source_id"]]["published"]}
-            for c in counts.get(agency_id, [])
-        ]
-        count = headline.headline_count(own, searches)
-        agency["count_words"] = headline.count_in_words(count, labels[count["search_range"]] if count else "")
-        agency["use_period"] = headline.agency_period(
-            [r["use_period"] for r in responses[agency_id]] + [c["use_period"] for c in own]
+def geocode(row: Row, places: gazetteer.Gazetteer) -> Problem | None:
+    """Coordinates for an agency: the manual columns win; otherwise the offline gazetteer."""
+    if row["latitude"]:
+        row["location_precision"], row["location_place"] = "manual", row["location_note"]
+        return None
+    found = places.locate(row["city"], row["county"], row["state_province"], row["country"])
+    # A town or county the gazetteer does not know must not quietly become the state's or the capital's point.
+    wanted = "city" if row["city"] else "county" if row["county"] else None
+    county_known = places.find_county(row["county"], row["country"], row["state_province"]) if row["county"] else 1
+    if row["city"] and not county_known:
+        wanted = "county"  # a county that does not exist is wrong even where the town is right
+    if found is None or (wanted and found.precision != wanted):
+        row["location_precision"] = row["location_place"] = ""
+        return Problem(
+            "data/agencies.csv",
+            row["_line"],
+            wanted or "country",
+            row[wanted or "country"],
+            "no place of that name in the gazetteer",
+            "check the spelling and the state, or fill latitude, longitude and location_note by hand",
         )
-        agency["country_name"] = country_name(agency["country"])
-        agency["place"] = headline.place_in_words(agency)
-        # The searches facet groups the leaked data only: a later count is never put in one of BuzzFeed's buckets.
-        in_facet = count is not None and count["period"] == headline.LEAKED
-        agency.update(
-            search_range=count["search_range"] if in_facet else "unknown",
-            searches_min=count["searches_min"] if count else "",
-            searches_max=count["searches_max"] if count else "",
-            searches_reported=count["searches_reported"] if count else "",
-            search_count_source_id=count["source_id"] if count else "",
-            range_stated=count["range_stated"] if in_facet else "",
-            count_period=count["period"] if count else "",
-        )
+    row["latitude"], row["longitude"] = str(found.latitude), str(found.longitude)
+    row["location_precision"], row["location_place"] = found.precision, found.place
+    return None
+
+
+class Rules:
+    """What summarise reads from the small files: the vocabularies and the sources."""
+
+    def __init__(self, small: Tables) -> None:
+        self.ranges = small["search_ranges"]
+        self.bounds = {row["search_range"]: (row["searches_min"], row["searches_max"]) for row in self.ranges}
+        self.labels = {row["search_range"]: row["label"] for row in self.ranges}
+        self.sources = {row["source_id"]: row for row in small["sources"]}
+        statuses = small["response_statuses"]
+        self.precedence = {row["response_status"]: int(row["precedence"]) for row in statuses}
+        self.confirms = {row["response_status"] for row in statuses if row["confirms_use"] == "yes"}
+        self.searches = {row["measure"] for row in small["count_measures"] if row["counts_searches"] == "yes"}
+
+
+def summarise_count(count: Row, rules: Rules) -> Row:
+    """A count's range where its source states one or its bounds imply one, and its period."""
+    count["range_stated"] = "yes" if count["search_range"] else "no"
+    if count["search_range"]:
+        low, high = rules.bounds[count["search_range"]]
+        count["searches_min"], count["searches_max"] = count["searches_min"] or low, count["searches_max"] or high
+    else:
+        count["search_range"] = bucket_for(count["searches_min"], count["searches_max"], rules.ranges)
+    published = rules.sources[count["source_id"]]["published"]
+    count["use_period"] = headline.count_period(count["period_start"], count["period_end"], published)
+    return count
+
+
+def summarise(agency: Row, responses: list[Row], counts: list[Row], rules: Rules) -> Row:
+    """What the site shows first for an agency, by the rules of clearview/headline.py (its counts summarised)."""
+    sources = rules.sources
+    # A response is dated by when the source says the agency answered; undated ones rank after dated ones.
+    dated = [r | {"date": r["response_date"]} for r in responses]
+    best = headline.headline_response(dated, rules.precedence, rules.confirms)
+    agency["response_status"], agency["response_source_id"] = best["response_status"], best["source_id"]
+    agency["statement"], agency["statement_by"] = best["statement"], best["statement_by"]
+    agency["statement_source_id"] = best["source_id"] if best["statement"] else ""
+    agency["source_count"] = len(responses)
+    agency["source_words"] = headline.source_in_words(sources[best["source_id"]])
+    own = [c | {"period": c["use_period"], "date": sources[c["source_id"]]["published"]} for c in counts]
+    count = headline.headline_count(own, rules.searches)
+    agency["count_words"] = headline.count_in_words(count, rules.labels[count["search_range"]] if count else "")
+    agency["use_period"] = headline.agency_period([r["use_period"] for r in responses] + [c["use_period"] for c in own])
+    agency["country_name"] = country_name(agency["country"])
+    agency["place"] = headline.place_in_words(agency)
+    # The searches facet groups the leaked data only: a later count is never put in one of BuzzFeed's buckets.
+    in_facet = count is not None and count["period"] == headline.LEAKED
+    agency.update(
+        search_range=count["search_range"] if in_facet else "unknown",
+        searches_min=count["searches_min"] if count else "",
+        searches_max=count["searches_max"] if count else "",
+        searches_reported=count["searches_reported"] if count else "",
+        search_count_source_id=count["source_id"] if count else "",
+        range_stated=count["range_stated"] if in_facet else "",
+        count_period=count["period"] if count else "",
+    )
+    return agency
 
 
 @cache
@@ -276,11 +337,26 @@ def country_name(code: str) -> str:
     return pycountry.countries.get(alpha_2=code).name
 
 
-def group(rows: list[Row]) -> dict[str, list[Row]]:
-    grouped: dict[str, list[Row]] = {}
-    for row in rows:
-        grouped.setdefault(row["agency_id"], []).append(row)
-    return grouped
+def summarised(staging: Staging, rules: Rules, problems: list[Problem]) -> Iterator[tuple[Row, list[Row]]]:
+    """Each agency geocoded and summarised, with its counts, in the order of agency_id: the three staged files
+    read side by side, never whole. A place the gazetteer does not know goes to problems."""
+    places = gazetteer.load()
+    responses = groupby(staging.rows("responses"), key=lambda row: row["agency_id"])
+    counts = groupby(staging.rows("search_counts"), key=lambda row: row["agency_id"])
+    next_count = next(counts, None)
+    for agency in staging.rows("agencies"):
+        agency_id = agency["agency_id"]
+        # Every agency has a response and every response an agency (check_across), so the two run in step.
+        _, own_responses = next(responses)
+        own_counts = []
+        if next_count is not None and next_count[0] == agency_id:
+            own_counts = [summarise_count(count, rules) for count in next_count[1]]
+            next_count = next(counts, None)
+        problem = geocode(agency, places)
+        if problem:
+            problems.append(problem)
+            continue
+        yield summarise(agency, list(own_responses), own_counts, rules), own_counts
 
 
 def build(
@@ -292,37 +368,40 @@ def build(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return build_tables(data_dir, db_path, allow_removed, Steps(seconds if seconds is not None else {}))
+        with tempfile.TemporaryDirectory(prefix=".building-", dir=db_path.parent) as folder:
+            step = Steps(seconds if seconds is not None else {})
+            return build_in(Path(folder), data_dir, db_path, allow_removed, step)
     finally:
         if collecting:
             gc.enable()
 
 
-def build_tables(data_dir: Path, db_path: Path, allow_removed: bool, step: Steps) -> dict[str, int]:
-    with step("read"):
-        tables = read(data_dir)
-    with step("clean"):
-        clean(tables)
-    with step("validate"):
-        validate(tables)
-        for removal in compare_with_release(tables, data_dir, allow_removed):
-            print(f"note: {removal}", file=sys.stderr)
-    with step("geocode"):
-        geocode(tables)
-    with step("summarise"):
-        summarise(tables)
-    handle, temporary = tempfile.mkstemp(prefix=".building-", suffix=".sqlite", dir=db_path.parent)
-    os.close(handle)
-    try:
-        with step("load"):
-            load(tables, Path(temporary))
-        with step("index"):
-            index(Path(temporary))
-        os.replace(temporary, db_path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-    return {name: len(rows) for name, rows in tables.items()}
+def build_in(folder: Path, data_dir: Path, db_path: Path, allow_removed: bool, step: Steps) -> dict[str, int]:
+    staging = Staging(folder / "staging.sqlite")
+    with step("read, clean, check rows"):
+        found = read(data_dir, staging)
+    if found.unreadable:
+        raise BuildError(found.unreadable)
+    with step("check across files"):
+        staging.index()
+        problems = found.problems + check_across(staging.db, found.small, found.cited)
+    if problems:
+        raise BuildError(sorted(problems, key=lambda problem: (problem.file, problem.line)))
+    for removal in compare_with_release(found.small, staging.db, data_dir, allow_removed):
+        print(f"note: {removal}", file=sys.stderr)
+    with step("geocode, summarise, load"):
+        output = Output(folder / "clearview.sqlite")
+        output.small(found.small)
+        unplaced: list[Problem] = []
+        output.agencies(summarised(staging, Rules(found.small), unplaced))
+        if unplaced:
+            raise BuildError(sorted(unplaced, key=lambda problem: problem.line))
+        output.copy(staging, "responses")
+        output.views()
+    with step("index"):
+        index(output.path)
+    os.replace(output.path, db_path)
+    return found.rows
 
 
 class Steps:

@@ -1,8 +1,11 @@
-"""The database as the site reads it: the tables (foreign keys from clearview/schema.py), the one definition of an
-agency as shown (the agency_shown view) and the views built on it, the indexes and full-text search."""
+"""The staging database of the large files, and the database as the site reads it: the tables (foreign keys from
+clearview/schema.py), the one definition of an agency as shown (the agency_shown view) and the views built on it,
+the indexes and full-text search."""
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from pathlib import Path
 
@@ -13,41 +16,140 @@ from clearview.schema import (
     TABLES,
     VOCABULARIES,
     foreign_keys,
+    loaded_columns,
 )
-from clearview.validate import Row, Tables
+from clearview.validate import STREAMED, Row, Tables
 
 
-def load(tables: Tables, path: Path) -> None:
-    db = sqlite_utils.Database(path, recreate=True)
-    # A new file renamed into place only when complete (build): no journal is needed to survive a crash.
-    db.execute("pragma journal_mode = off")
-    db.execute("pragma synchronous = off")
+class Staging:
+    """The large files (validate.STREAMED) as cleaned, each row with its line, in a SQLite database beside the
+    build: the checks across rows run there (validate.check_across), and summarise reads them back in order."""
 
-    def insert(name: str, rows: list[Row], pk: str | tuple, foreign_keys=(), types=None) -> None:
-        # A file with a header and no rows still makes its table (with the raw file's columns).
-        names = [k for k in (rows[0] if rows else TABLES[name]["columns"]) if k != "_line"]
-        db[name].create({k: (types or {}).get(k, str) for k in names}, pk=pk, foreign_keys=foreign_keys)
-        # One statement for all rows: sqlite-utils' insert_all cost 3 s at 10,000 agencies checking each value's
-        # type. The columns' affinity makes "12" an integer where the column is one, as insert_all's would.
-        # An empty value is null, in SQLite's C rather than in a Python loop over every cell.
-        columns, marks = ", ".join(f"[{k}]" for k in names), ", ".join(["nullif(?, '')"] * len(names))
-        values = map(itemgetter(*names), rows) if len(names) > 1 else ([row[names[0]]] for row in rows)
-        with db.conn:
-            db.conn.executemany(f"insert into [{name}] ({columns}) values ({marks})", values)
+    def __init__(self, path: Path) -> None:
+        self.db = sqlite3.connect(path)
+        # A scratch file, deleted with the build's folder: no journal, no waiting for the disk.
+        self.db.execute("pragma journal_mode = off")
+        self.db.execute("pragma synchronous = off")
+        self.db.execute("pragma cache_size = -32768")  # 32 MB: the pages the inserts out of key order revisit
+        # Each kept in the order summarise reads it (by agency, then as in the file): one pass, no sorting.
+        for name in STREAMED:
+            columns = ", ".join(f"[{column}] text" for column in TABLES[name]["columns"])
+            self.db.execute(f"create table [{name}] (_position integer primary key, _line integer, {columns})")
+        self.positions = dict.fromkeys(STREAMED, 0)
+        self.db.execute(
+            "create table spellings (country text, spelling text, line integer, state text, agency_id text, "
+            "name text, of_name integer)"
+        )
 
-    whole = {column: int for column in INTEGER_COLUMNS | {"source_count"}}
-    number = whole | {"latitude": float, "longitude": float}
-    countries = {r["country"]: r["country_name"] for r in tables["agencies"]}  # named by build_db.summarise
-    tables = tables | {"countries": [{"country": c, "name": countries[c]} for c in sorted(countries)]}
-    # Referenced tables first, so each foreign key names a table that exists.
-    order = [*VOCABULARIES, "countries", "sources", "agencies", "responses", "search_counts", "published_totals"]
-    for name in [*order, "releases", "changes"]:
-        key = TABLES[name]["key"] if name in TABLES else ["country"]
-        pk = None if name == "changes" else key[0] if len(key) == 1 else tuple(key)
-        insert(name, tables[name], pk, foreign_keys=foreign_keys(name), types=number)
-    db.create_view("agency_shown", AGENCY_SHOWN_VIEW)
-    db.create_view("agency_map", MAP_VIEW)
-    db.create_view("source_facts", SOURCE_FACTS_VIEW)
+    def add(self, name: str, rows: list[Row]) -> None:
+        """Rows of a file, in its order: each keeps its place (_position), which becomes its rowid in the database."""
+        columns = ["_line", *TABLES[name]["columns"]]
+        marks = ", ".join("?" * (len(columns) + 1))
+        names = ", ".join(f"[{column}]" for column in ["_position", *columns])
+        first = self.positions[name] + 1
+        self.positions[name] += len(rows)
+        values = map(itemgetter(*columns), rows)
+        with self.db:
+            self.db.executemany(
+                f"insert into [{name}] ({names}) values ({marks})",
+                ((position, *row) for position, row in enumerate(values, start=first)),
+            )
+
+    def add_spellings(self, spellings: list[tuple]) -> None:
+        with self.db:
+            self.db.executemany("insert into spellings values (?, ?, ?, ?, ?, ?, ?)", spellings)
+
+    def index(self) -> None:
+        for name in STREAMED:
+            self.db.execute(f"create index [{name}_agency_id] on [{name}] (agency_id)")
+        self.db.execute("create index spellings_spelling on spellings (country, spelling)")
+
+    def rows(self, name: str) -> Iterator[Row]:
+        """The staged rows by agency_id (ties in file order), each with its _position in the file."""
+        cursor = self.db.execute(f"select * from [{name}] order by agency_id, _position")
+        names = [column[0] for column in cursor.description]
+        return (dict(zip(names, values, strict=True)) for values in cursor)
+
+
+WHOLE = {column: int for column in INTEGER_COLUMNS | {"source_count"}}
+TYPES = WHOLE | {"latitude": float, "longitude": float}
+# Referenced tables first, so each foreign key names a table that exists.
+ORDER = [*VOCABULARIES, "countries", "sources", "agencies", "responses", "search_counts", "published_totals"]
+
+
+class Output:
+    """The database as the site reads it, written table by table: the small files whole, the agencies and their
+    counts as summarise yields them, the responses copied from the staging database."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.db = sqlite_utils.Database(path, recreate=True)
+        # A new file renamed into place only when complete (build): no journal is needed to survive a crash.
+        self.db.execute("pragma journal_mode = off")
+        self.db.execute("pragma synchronous = off")
+        for name in [*ORDER, "releases", "changes"]:
+            columns = ["country", "name"] if name == "countries" else loaded_columns(name)
+            key = TABLES[name]["key"] if name in TABLES else ["country"]
+            pk = None if name == "changes" else key[0] if len(key) == 1 else tuple(key)
+            self.db[name].create(
+                {column: TYPES.get(column, str) for column in columns}, pk=pk, foreign_keys=foreign_keys(name)
+            )
+
+    def insert(self, name: str, rows: Iterable[Row], rowid: bool = False) -> None:
+        # One statement for all rows; an empty value is null, in SQLite's C rather than in a Python loop. The columns'
+        # affinity makes "12" an integer where the column is one.
+        columns = (["_position"] if rowid else []) + (
+            ["country", "name"] if name == "countries" else loaded_columns(name)
+        )
+        names = ", ".join("rowid" if column == "_position" else f"[{column}]" for column in columns)
+        marks = ", ".join(["nullif(?, '')"] * len(columns))
+        with self.db.conn:
+            self.db.conn.executemany(
+                f"insert into [{name}] ({names}) values ({marks})", map(itemgetter(*columns), rows)
+            )
+
+    def small(self, small: Tables) -> None:
+        for name, rows in small.items():
+            if name not in STREAMED:
+                self.insert(name, rows)
+
+    def agencies(self, summarised: Iterable[tuple[Row, list[Row]]]) -> None:
+        """Each agency and its counts, at their places in their files (rowid), a batch at a time."""
+        countries: dict[str, str] = {}
+        agencies: list[Row] = []
+        counts: list[Row] = []
+        for agency, own_counts in summarised:
+            countries[agency["country"]] = agency["country_name"]
+            agencies.append(agency)
+            counts += own_counts
+            if len(agencies) >= 5_000:
+                self.insert("agencies", agencies, rowid=True)
+                self.insert("search_counts", counts, rowid=True)
+                agencies, counts = [], []
+        self.insert("agencies", agencies, rowid=True)
+        self.insert("search_counts", counts, rowid=True)
+        self.insert("countries", [{"country": code, "name": countries[code]} for code in sorted(countries)])
+
+    def copy(self, staging: Staging, name: str) -> None:
+        """A staged file as it is, in file order."""
+        staging.db.commit()
+        columns = loaded_columns(name)
+        names = ", ".join(f"[{column}]" for column in columns)
+        values = ", ".join(f"nullif([{column}], '')" for column in columns)
+        staged = staging.db.execute("pragma database_list").fetchone()[2]
+        self.db.execute("attach database ? as staging", [staged])
+        with self.db.conn:
+            self.db.conn.execute(
+                f"insert into [{name}] (rowid, {names}) select _position, {values} from staging.[{name}] "
+                "order by agency_id, _position"
+            )
+        self.db.execute("detach database staging")
+
+    def views(self) -> None:
+        self.db.create_view("agency_shown", AGENCY_SHOWN_VIEW)
+        self.db.create_view("agency_map", MAP_VIEW)
+        self.db.create_view("source_facts", SOURCE_FACTS_VIEW)
+        self.db.conn.close()
 
 
 # An agency as every page shows it: one definition, read by the agency page, search cards, both maps and their

@@ -151,6 +151,40 @@ DERIVED_REFERENCES: dict[str, dict[str, str]] = {
     "search_counts": {"use_period": "use_periods"},
 }
 
+# The columns the build adds (geocode, summarise), after the raw file's own, in the order the database has them.
+DERIVED_COLUMNS: dict[str, list[str]] = {
+    "agencies": [
+        "location_precision",
+        "location_place",
+        "response_status",
+        "response_source_id",
+        "statement",
+        "statement_by",
+        "statement_source_id",
+        "source_count",
+        "source_words",
+        "count_words",
+        "use_period",
+        "country_name",
+        "place",
+        "search_range",
+        "searches_min",
+        "searches_max",
+        "searches_reported",
+        "search_count_source_id",
+        "range_stated",
+        "count_period",
+    ],
+    "search_counts": ["range_stated", "use_period"],
+}
+
+
+def loaded_columns(table: str) -> list[str]:
+    """A table's columns in the database: the raw file's, then those the build adds."""
+    raw = TABLES[table]["columns"]
+    return raw + [column for column in DERIVED_COLUMNS.get(table, []) if column not in raw]
+
+
 # What a published total may count, besides the response statuses.
 PUBLISHED_MEASURES = {"entities", "countries", "searches"}
 PUBLISHED_SCOPES = {"US", "outside US"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import re
+import sqlite3
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from operator import itemgetter
@@ -80,24 +81,40 @@ Row = dict[str, str]  # one CSV record; "_line" holds the line it starts on
 Tables = dict[str, list[Row]]
 
 
-def validate(tables: Tables) -> None:
-    problems: list[Problem] = []
-    for name, rows in tables.items():
-        problems += validate_rows(f"data/{name}.csv", rows, TABLES[name])
-    problems += validate_references(tables)
-    problems += validate_periods(tables)
-    problems += validate_ids(tables)
-    problems += validate_sources_cited(tables)
-    problems += validate_agencies(tables)
-    problems += validate_search_counts(tables)
-    problems += validate_published_totals(tables)
-    if problems:
-        raise BuildError(problems)
+STREAMED = ("agencies", "responses", "search_counts")  # the files that grow with the data: never held whole
 
 
-def validate_rows(label: str, rows: list[Row], spec: dict) -> list[Problem]:
-    """Each row on its own: required values, a unique key, sane values, whole numbers and dates. Checked a column at
-    a time (each distinct value once), and reported row by row."""
+def check_rows(name: str, rows: list[Row], small: Tables) -> list[Problem]:
+    """Every check a row of data/<name>.csv can fail on its own, or against the small files it names (the
+    vocabularies and sources, read before it). The checks across the large files are check_across's."""
+    label = f"data/{name}.csv"
+    problems = validate_rows(label, rows, TABLES[name], keys=name not in STREAMED)
+    problems += check_references(name, rows, small)
+    if name == "responses":
+        problems += check_periods(rows, small)
+    if name == "response_statuses":
+        problems += [
+            Problem.at(label, row, "colour", "not a colour", "write #rrggbb")
+            for row in rows
+            if not re.fullmatch(r"#[0-9a-fA-F]{6}", row["colour"])
+        ]
+    if name in ("agencies", "sources"):
+        problems += check_ids(label, rows, "agency_id" if name == "agencies" else "source_id")
+    if name == "agencies":
+        problems += check_places(rows)
+    if name == "sources":
+        problems += check_addresses(rows)
+    if name == "search_counts":
+        problems += check_counts(rows, small)
+    if name == "published_totals":
+        problems += check_totals(rows, small)
+    return problems
+
+
+def validate_rows(label: str, rows: list[Row], spec: dict, keys: bool = True) -> list[Problem]:
+    """Each row on its own: required values, a unique key (unless keys is False: check_across checks a streamed
+    file's), sane values, whole numbers and dates. Checked a column at a time (each distinct value once), and
+    reported row by row."""
     if not rows:
         return []
     values = {column: list(map(itemgetter(column), rows)) for column in rows[0] if column != "_line"}
@@ -108,7 +125,7 @@ def validate_rows(label: str, rows: list[Row], spec: dict) -> list[Problem]:
             problems += [
                 Problem(label, row["_line"], column, "", "value is missing", fix) for row in rows if not row[column]
             ]
-    keys = list(zip(*(values[column] for column in spec["key"]), strict=True))
+    keys = list(zip(*(values[column] for column in spec["key"]), strict=True)) if keys else []
     if len(set(keys)) < len(keys):
         seen: dict[tuple, int] = {}
         for row, key in zip(rows, keys, strict=True):
@@ -152,11 +169,11 @@ def values_are_plain(values: list[str]) -> bool:
     return not any(f"\x00{start}" in joined for start in FORMULA_STARTS)
 
 
-def validate_published_totals(tables: Tables) -> list[Problem]:
-    statuses = {row["response_status"] for row in tables["response_statuses"]}
+def check_totals(rows: list[Row], small: Tables) -> list[Problem]:
+    statuses = {row["response_status"] for row in small["response_statuses"]}
     measures = sorted(statuses | PUBLISHED_MEASURES)
     problems = []
-    for row in tables["published_totals"]:
+    for row in rows:
         label = "data/published_totals.csv"
         if row["measure"] not in measures:
             problems.append(Problem.at(label, row, "measure", "unknown measure", f"use one of {measures}"))
@@ -196,22 +213,20 @@ def validate_values(label: str, row: Row, columns: list[str]) -> list[Problem]:
     return problems
 
 
-def validate_references(tables: Tables) -> list[Problem]:
-    references = [(table, column, target) for table in TABLES for column, target in references_of(table).items()]
+def check_references(name: str, rows: list[Row], small: Tables) -> list[Problem]:
+    """References to the small files; those to a streamed file (an agency) are check_across's."""
     problems = []
-    for table, column, target in references:
-        known = {row[TABLES[target]["key"][0]] for row in tables[target]}
-        for row in tables[table]:
-            if row[column] and row[column] not in known:
-                problems.append(
-                    Problem.at(
-                        f"data/{table}.csv",
-                        row,
-                        column,
-                        f"not in data/{target}.csv",
-                        reference_fix(row[column], known, target),
-                    )
-                )
+    for column, target in references_of(name).items():
+        if target in STREAMED:
+            continue
+        known = {row[TABLES[target]["key"][0]] for row in small[target]}
+        problems += [
+            Problem.at(
+                f"data/{name}.csv", row, column, f"not in data/{target}.csv", reference_fix(row[column], known, target)
+            )
+            for row in rows
+            if row[column] and row[column] not in known
+        ]
     return problems
 
 
@@ -225,75 +240,37 @@ def reference_fix(value: str, known: set[str], target: str) -> str:
     return add_first if facts else f"use one of {', '.join(sorted(known))}"
 
 
-def validate_periods(tables: Tables) -> list[Problem]:
-    published = {row["source_id"]: row["published"] for row in tables["sources"]}
+def check_periods(rows: list[Row], small: Tables) -> list[Problem]:
+    published = {row["source_id"]: row["published"] for row in small["sources"]}
     problems = []
-    for row in tables["responses"]:
+    for row in rows:
         why = headline.response_period_problem(row["use_period"], published.get(row["source_id"], ""))
         if why:
             problems.append(Problem.at("data/responses.csv", row, "use_period", why, "write leaked"))
-    for row in tables["response_statuses"]:
-        if not re.fullmatch(r"#[0-9a-fA-F]{6}", row["colour"]):
-            problems.append(Problem.at("data/response_statuses.csv", row, "colour", "not a colour", "write #rrggbb"))
     return problems
 
 
-def validate_ids(tables: Tables) -> list[Problem]:
+def check_ids(label: str, rows: list[Row], column: str) -> list[Problem]:
     """Agency and source ids are URLs for good: lower-case ASCII words joined by hyphens."""
-    problems = []
-    for table, column in (("agencies", "agency_id"), ("sources", "source_id")):
-        for row in tables[table]:
-            if row[column] and not ids.SLUG.match(row[column]):
-                problems.append(
-                    Problem.at(
-                        f"data/{table}.csv",
-                        row,
-                        column,
-                        "not a slug (lower-case letters, digits and single hyphens)",
-                        f"write '{slugify(row[column])}'",
-                    )
-                )
-    return problems
-
-
-def validate_sources_cited(tables: Tables) -> list[Problem]:
-    cited = {row["source_id"] for name in ("responses", "search_counts", "published_totals") for row in tables[name]}
     return [
         Problem.at(
-            "data/sources.csv",
+            label,
             row,
-            "source_id",
-            "no fact cites this source",
-            "cite it from data/responses.csv or data/search_counts.csv, or remove the row",
+            column,
+            "not a slug (lower-case letters, digits and single hyphens)",
+            f"write '{slugify(row[column])}'",
         )
-        for row in tables["sources"]
-        if row["source_id"] not in cited
+        for row in rows
+        if row[column] and not ids.SLUG.match(row[column])
     ]
 
 
-def validate_agencies(tables: Tables) -> list[Problem]:
+def check_places(rows: list[Row]) -> list[Problem]:
+    """An agency's country, state and coordinates."""
     problems = []
     label = "data/agencies.csv"
-    with_source = {row["agency_id"] for row in tables["responses"]}
-    known = known_spellings(tables["agencies"])
-    # Only an agency that shares a spelling with another can be a duplicate: the rest need no comparing.
-    shared = {id(row) for rows in known.values() if len(rows) > 1 for row in rows}
-    for row in tables["agencies"]:
+    for row in rows:
         line = row["_line"]
-        same = None
-        if id(row) in shared:
-            same = next((other for other in same_agencies(row, known) if other["_line"] < line), None)
-        if same is not None:
-            problems.append(
-                Problem(
-                    label,
-                    line,
-                    "name",
-                    row["name"],
-                    f"looks like the agency on line {same['_line']} ({same['name']}, {same['agency_id']})",
-                    "merge the two rows, keeping one agency_id; or make the names say how the agencies differ",
-                )
-            )
         if row["country"] and not is_country(row["country"]):
             problems.append(
                 Problem(
@@ -321,18 +298,12 @@ def validate_agencies(tables: Tables) -> list[Problem]:
                 )
             )
         problems += validate_coordinates(label, row)
-        if row["agency_id"] not in with_source:
-            problems.append(
-                Problem(
-                    label,
-                    line,
-                    "agency_id",
-                    row["agency_id"],
-                    "agency has no source",
-                    "add a row to data/responses.csv naming the source that reports it",
-                )
-            )
-    for row in tables["sources"]:
+    return problems
+
+
+def check_addresses(rows: list[Row]) -> list[Problem]:
+    problems = []
+    for row in rows:
         if not row["url"] and not row["document"]:
             problems.append(
                 Problem(
@@ -355,6 +326,112 @@ def validate_agencies(tables: Tables) -> list[Problem]:
                 )
             )
     return problems
+
+
+def check_across(staging: sqlite3.Connection, small: Tables, cited: set[str]) -> list[Problem]:
+    """The checks that need every row of a streamed file: unique keys, references to an agency, a source for each
+    agency, a citation for each source, and no agency listed twice under two spellings. Run in SQLite over the
+    staged files (clearview/load.py's stage), so no file is held whole."""
+    problems = []
+    for name in STREAMED:
+        key = TABLES[name]["key"]
+        columns = ", ".join(key)
+        for line, first, *values in staging.execute(
+            f"select _line, first, {columns} from (select _line, {columns}, "
+            f"min(_line) over (partition by {columns}) as first from [{name}]) where _line > first order by _line"
+        ):
+            problems.append(
+                Problem(
+                    f"data/{name}.csv",
+                    line,
+                    ", ".join(key),
+                    " / ".join(values),
+                    f"duplicate of line {first}",
+                    "merge the two rows or change the id",
+                )
+            )
+        for column, target in references_of(name).items():
+            if target not in STREAMED:
+                continue
+            target_key = TABLES[target]["key"][0]
+            missing = staging.execute(
+                f"select _line, [{column}] from [{name}] where [{column}] != '' and not exists "
+                f"(select 1 from [{target}] where [{target}].[{target_key}] = [{name}].[{column}]) order by _line"
+            ).fetchall()
+            known = (
+                {value for (value,) in staging.execute(f"select [{target_key}] from [{target}]")} if missing else set()
+            )
+            problems += [
+                Problem(
+                    f"data/{name}.csv",
+                    line,
+                    column,
+                    value,
+                    f"not in data/{target}.csv",
+                    reference_fix(value, known, target),
+                )
+                for line, value in missing
+            ]
+    for line, agency_id in staging.execute(
+        "select _line, agency_id from agencies where not exists "
+        "(select 1 from responses where responses.agency_id = agencies.agency_id) order by _line"
+    ):
+        problems.append(
+            Problem(
+                "data/agencies.csv",
+                line,
+                "agency_id",
+                agency_id,
+                "agency has no source",
+                "add a row to data/responses.csv naming the source that reports it",
+            )
+        )
+    # An agency whose name, with or without a parenthesis, is the name or an alias of an earlier agency of its
+    # country: in its state, or where either gives no state (the spellings are staged with the agencies).
+    for line, name, other_line, other_name, other_id in staging.execute(
+        """
+        select agency.line, agency.name, min(other.line), other.name, other.agency_id
+        from spellings as agency join spellings as other
+          on other.country = agency.country and other.spelling = agency.spelling and other.line < agency.line
+        where agency.of_name and (agency.state = '' or other.state = '' or agency.state = other.state)
+        group by agency.line order by agency.line
+        """
+    ):
+        problems.append(
+            Problem(
+                "data/agencies.csv",
+                line,
+                "name",
+                name,
+                f"looks like the agency on line {other_line} ({other_name}, {other_id})",
+                "merge the two rows, keeping one agency_id; or make the names say how the agencies differ",
+            )
+        )
+    cited |= {row["source_id"] for row in small["published_totals"]}
+    problems += [
+        Problem.at(
+            "data/sources.csv",
+            row,
+            "source_id",
+            "no fact cites this source",
+            "cite it from data/responses.csv or data/search_counts.csv, or remove the row",
+        )
+        for row in small["sources"]
+        if row["source_id"] not in cited
+    ]
+    return problems
+
+
+def spellings(rows: list[Row]) -> list[tuple]:
+    """(country, spelling, line, folded state, agency_id, name, whether it is a spelling of the name) of each
+    agency: the spellings its name has, and its aliases'. check_across compares them."""
+    staged = []
+    for row in rows:
+        state, of_name = fold(row["state_province"]), name_variants(row)
+        aliases = {spelling_key(alias) for alias in row["aliases"].split(";")} - {""} - of_name
+        for spelling, is_name in [*((s, 1) for s in of_name), *((s, 0) for s in aliases)]:
+            staged.append((row["country"], spelling, row["_line"], state, row["agency_id"], row["name"], is_name))
+    return staged
 
 
 PUNCTUATION = re.compile(r"[^\w\s]")
@@ -466,10 +543,10 @@ def validate_coordinates(label: str, row: Row) -> list[Problem]:
     return []
 
 
-def validate_search_counts(tables: Tables) -> list[Problem]:
+def check_counts(rows: list[Row], small: Tables) -> list[Problem]:
     problems = []
-    buckets = {row["search_range"]: row for row in tables["search_ranges"]}
-    for row in tables["search_counts"]:
+    buckets = {row["search_range"]: row for row in small["search_ranges"]}
+    for row in rows:
         label, line = "data/search_counts.csv", row["_line"]
         low, high = row["searches_min"], row["searches_max"]
         if low.isdigit() and high.isdigit() and int(low) > int(high):
@@ -477,7 +554,7 @@ def validate_search_counts(tables: Tables) -> list[Problem]:
                 Problem(label, line, "searches_min", f"{low} > {high}", "minimum above maximum", "swap them")
             )
         bucket = buckets.get(row["search_range"])
-        if bucket and (low or high) and bucket_for(low, high, tables["search_ranges"]) != row["search_range"]:
+        if bucket and (low or high) and bucket_for(low, high, small["search_ranges"]) != row["search_range"]:
             problems.append(
                 Problem(
                     label,
@@ -526,14 +603,16 @@ def bucket_for(low: str, high: str, ranges: list[Row]) -> str:
     return "unknown"
 
 
-def compare_with_release(tables: Tables, data_dir: Path, allow_removed: bool = False) -> list[str]:
+def compare_with_release(
+    small: Tables, staging: sqlite3.Connection, data_dir: Path, allow_removed: bool = False
+) -> list[str]:
     """Every record of the last release must still be here: an agency's id is its permanent URL, and a file cut
     short or emptied loses records without a word. Removals pass only when the editor says so (allow_removed);
     they are then returned, to be printed."""
     released = data_dir / "released"
     if not released.is_dir():
         return []
-    version = f"release {tables['releases'][-1]['version']}" if tables["releases"] else "the last release"
+    version = f"release {small['releases'][-1]['version']}" if small["releases"] else "the last release"
     problems, removed = [], []
     for name in FACT_TABLES:
         path, key = released / f"{name}.csv", TABLES[name]["key"]
@@ -541,7 +620,10 @@ def compare_with_release(tables: Tables, data_dir: Path, allow_removed: bool = F
             continue
         with open(path, encoding="utf-8-sig", newline="") as handle:
             before = {tuple(clean_text(row[c]) for c in key): row for row in csv.DictReader(handle)}
-        now = {tuple(row[c] for c in key) for row in tables[name]}
+        if name in STREAMED:
+            now = set(staging.execute(f"select {', '.join(key)} from [{name}]"))
+        else:
+            now = {tuple(row[c] for c in key) for row in small[name]}
         for record in sorted(before.keys() - now):
             removed.append(f"data/{name}.csv: {' / '.join(record)} (in {version}) is removed")
             fix = (
@@ -549,7 +631,8 @@ def compare_with_release(tables: Tables, data_dir: Path, allow_removed: bool = F
                 "ALLOW_REMOVED=1 (make build ALLOW_REMOVED=1) and record it with make release ALLOW_REMOVED=1"
             )
             if name == "agencies":
-                renamed = [row["agency_id"] for row in tables[name] if row["name"] == before[record]["name"]]
+                named = staging.execute("select agency_id from agencies where name = ?", [before[record]["name"]])
+                renamed = [agency_id for (agency_id,) in named]
                 if renamed:
                     fix = f"an agency_id is its permanent URL: keep '{record[0]}' instead of '{renamed[0]}'; " + fix
             what = f"in {version}, now missing"
