@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 import shutil
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -471,3 +472,26 @@ def test_a_removal_the_editor_allows_builds_and_is_listed(tmp_path, capsys):
     assert build_db.main(["--data", str(data), "--db", str(tmp_path / "x.db"), "--allow-removed"]) == 0
     err = capsys.readouterr().err
     assert err.count("note: data/search_counts.csv:") == 3 and "is removed" in err
+
+
+def test_the_checks_across_rows_see_every_chunk(tmp_path, monkeypatch, capsys):
+    """The large files are read a chunk at a time: a build in chunks of two rows gives the same database, and a
+    duplicate, a look-alike and a missing agency are found across chunks."""
+    data = synthetic_data(tmp_path / "data")
+    whole, chunked = tmp_path / "whole.db", tmp_path / "chunked.db"
+    build_db.build(data, whole)
+    monkeypatch.setattr(build_db, "CHUNK", 2)
+    build_db.build(data, chunked)
+    dump = lambda path: list(sqlite3.connect(path).iterdump())  # noqa: E731
+    assert dump(chunked) == dump(whole)
+
+    lines = data_rows(data / "agencies.csv") + 1  # the header, then a line a row
+    append("agencies", "synthetic-timmins-police,Synthetic Copy (test data),,other,,,,US,40,-75,synthetic point")(data)
+    append("agencies", "synthetic-look-alike,Synthetic Federal Agency (test data),,other,,,,AU,-35,149,synthetic")(data)
+    append("responses", "synthetic-look-alike,synthetic-source-1,no_response,,,,not_stated,synthetic")(data)
+    append("responses", "synthetic-nowhere,synthetic-source-1,no_response,,,,not_stated,synthetic")(data)
+    assert build_db.main(["--data", str(data), "--db", str(tmp_path / "x.db")]) == 1
+    err = capsys.readouterr().err
+    assert f"data/agencies.csv:{lines + 1}, column 'agency_id': " in err and "duplicate of line 2" in err
+    assert f"data/agencies.csv:{lines + 2}, column 'name'" in err and "looks like the agency on line 3" in err
+    assert "column 'agency_id': not in data/agencies.csv (value 'synthetic-nowhere')" in err
