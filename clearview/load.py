@@ -87,6 +87,7 @@ class Output:
         # A new file renamed into place only when complete (build): no journal is needed to survive a crash.
         self.db.execute("pragma journal_mode = off")
         self.db.execute("pragma synchronous = off")
+        self.db.execute("pragma cache_size = -32768")  # agencies arrive by id, each at its file position (rowid)
         for name in [*ORDER, "releases", "changes"]:
             columns = ["country", "name"] if name == "countries" else loaded_columns(name)
             key = TABLES[name]["key"] if name in TABLES else ["country"]
