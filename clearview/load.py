@@ -30,8 +30,8 @@ class Staging:
         # A scratch file, deleted with the build's folder: no journal, no waiting for the disk.
         self.db.execute("pragma journal_mode = off")
         self.db.execute("pragma synchronous = off")
-        self.db.execute("pragma cache_size = -32768")  # 32 MB: the pages the inserts out of key order revisit
-        # Each kept in the order summarise reads it (by agency, then as in the file): one pass, no sorting.
+        self.db.execute("pragma cache_size = -32768")  # 32 MB: summarise reads by agency, not in the file's order
+        # Rows appended in the file's order (_position, the rowid); index() adds the agency_id index summarise reads by.
         for name in STREAMED:
             columns = ", ".join(f"[{column}] text" for column in TABLES[name]["columns"])
             self.db.execute(f"create table [{name}] (_position integer primary key, _line integer, {columns})")
