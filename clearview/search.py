@@ -249,14 +249,11 @@ def corrected_town(text: str, places: Gazetteer) -> str:
     return best if best and fuzz.ratio(text, best) >= NAME_THRESHOLD else ""
 
 
-def word_score(typed: str, words: list[str]) -> float:
-    """How well one typed word matches the best word of a name: a prefix counts as a match."""
-    best = 0.0
-    for word in words:
-        if len(typed) >= 3 and word.startswith(typed):
-            return 100.0
-        best = max(best, fuzz.ratio(typed, word))
-    return best
+def word_scores(typed: str, vocabulary: set[str]) -> dict[str, float]:
+    """How well one typed word matches each word: 100 for a word it starts (three letters or more), else the ratio.
+    A name scores its best word; each word is scored once a search, however many names share it."""
+    prefix = len(typed) >= 3
+    return {word: 100.0 if prefix and word.startswith(typed) else fuzz.ratio(typed, word) for word in vocabulary}
 
 
 def match_names(index: AgencyIndex, text: str) -> list[Found]:
@@ -266,15 +263,18 @@ def match_names(index: AgencyIndex, text: str) -> list[Found]:
     only_generic = not distinctive  # "sheriff's office": then the generic words are what is looked for
     wanted = typed if only_generic else distinctive
     found = []
-    for agency, words, aliases in map(index.names.__getitem__, index.shortlist(wanted, text)):
+    shortlisted = [index.names[i] for i in index.shortlist(wanted, text)]
+    vocabulary = {word for _, words, _ in shortlisted for word in words}
+    scores = {word: word_scores(word, vocabulary).__getitem__ for word in set(typed)}
+    for agency, words, aliases in shortlisted:
         if text in aliases:
             found.append(Found(agency, "name", 101.0))
             continue
         candidates = words if only_generic else [w for w in words if w not in GENERIC] or words
-        score = sum(word_score(w, candidates) for w in wanted) / len(wanted)
+        score = sum(max(map(scores[w], candidates), default=0.0) for w in wanted) / len(wanted)
         if score >= NAME_THRESHOLD:
             # Generic words typed as well ("Toronto police") break ties between equally distinctive matches.
-            bonus = sum(word_score(w, words) for w in typed if w in GENERIC) / 1000
+            bonus = sum(max(map(scores[w], words), default=0.0) for w in typed if w in GENERIC) / 1000
             found.append(Found(agency, "name", round(score + bonus, 2)))
     return sorted(found, key=lambda f: (-f.score, f.agency["name"]))
 
