@@ -398,6 +398,8 @@ def build_in(folder: Path, data_dir: Path, db_path: Path, allow_removed: bool, s
             raise BuildError(sorted(unplaced, key=lambda problem: problem.line))
         output.copy(staging, "responses")
         output.views()
+        output.close()
+        staging.db.close()
     with step("index"):
         index(output.path)
     os.replace(output.path, db_path)

@@ -150,6 +150,8 @@ class Output:
         self.db.create_view("agency_shown", AGENCY_SHOWN_VIEW)
         self.db.create_view("agency_map", MAP_VIEW)
         self.db.create_view("source_facts", SOURCE_FACTS_VIEW)
+
+    def close(self) -> None:
         self.db.conn.close()
 
 
