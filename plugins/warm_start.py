@@ -1,9 +1,10 @@
 """Before the server takes requests: the gazetteer (a few seconds to read) and the agency index that search, the map
-and browse pages share, so the first reader does not wait for them."""
+and browse pages share, so the first reader does not wait for them; then both are frozen out of garbage collection."""
 
 from __future__ import annotations
 
 import asyncio
+import gc
 
 from datasette import hookimpl
 
@@ -17,5 +18,8 @@ def startup(datasette):
         if "clearview" in datasette.databases:
             await agency_index(datasette.get_database("clearview"))
         await asyncio.to_thread(gazetteer.load)
+        # The index lives as long as the server: kept out of the cycle collector's scans, which at 100,000 agencies
+        # added up to 300 ms to the request a collection fell in (the place search's p95: 522 ms, 221 frozen).
+        gc.freeze()
 
     return warm
