@@ -220,14 +220,8 @@ CLEANERS = {column: clean_code for column in CODE_COLUMNS} | {column: clean_date
 CLEANERS |= {"search_range": range_key, "country": lambda value: clean_text(value).upper()}
 
 
-def clean(tables: Tables) -> Tables:
-    """The documented normalisations: whitespace, Unicode NFC, codes, dates, range labels, places."""
-    for name, rows in tables.items():
-        clean_rows(name, rows)
-    return tables
-
-
 def clean_rows(name: str, rows: list[Row]) -> list[Row]:
+    """The documented normalisations: whitespace, Unicode NFC, codes, dates, range labels, places."""
     if not rows:
         return rows
     plain = [column for column in rows[0] if column != "_line" and column not in CLEANERS]

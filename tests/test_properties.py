@@ -70,7 +70,7 @@ def test_clean_never_drops_or_adds_a_row_or_column(rows):
     table = [{column: row.get(column, "") for column in schema.TABLES["agencies"]["columns"]} for row in rows]
     for line, row in enumerate(table, start=2):
         row["_line"] = line
-    cleaned = build_db.clean({"agencies": [dict(row) for row in table]})["agencies"]
+    cleaned = build_db.clean_rows("agencies", [dict(row) for row in table])
     assert len(cleaned) == len(table)
     assert [row["_line"] for row in cleaned] == [row["_line"] for row in table]
     assert all(set(row) == set(original) for row, original in zip(cleaned, table, strict=True))
