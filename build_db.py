@@ -88,8 +88,8 @@ def read(data_dir: Path, staging: Staging) -> Read:
             clean_rows(name, chunk)
             found.problems += check_rows(name, chunk, found.small)
             found.rows[name] += len(chunk)
+            staging.add(name, chunk)
             if name in STREAMED:
-                staging.add(name, chunk)
                 if name == "agencies":
                     staging.add_spellings(spellings(chunk))
                 else:

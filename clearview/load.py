@@ -22,8 +22,8 @@ from clearview.validate import STREAMED, Row, Tables
 
 
 class Staging:
-    """The large files (validate.STREAMED) as cleaned, each row with its line, in a SQLite database beside the
-    build: the checks across rows run there (validate.check_across), and summarise reads them back in order."""
+    """Every file as cleaned, each row with its line, in a SQLite database beside the build: the checks across rows
+    run there (validate.check_across), and summarise reads the large ones (validate.STREAMED) back by agency."""
 
     def __init__(self, path: Path) -> None:
         self.db = sqlite3.connect(path)
@@ -32,10 +32,10 @@ class Staging:
         self.db.execute("pragma synchronous = off")
         self.db.execute("pragma cache_size = -32768")  # 32 MB: summarise reads by agency, not in the file's order
         # Rows appended in the file's order (_position, the rowid); index() adds the agency_id index summarise reads by.
-        for name in STREAMED:
+        for name in TABLES:
             columns = ", ".join(f"[{column}] text" for column in TABLES[name]["columns"])
             self.db.execute(f"create table [{name}] (_position integer primary key, _line integer, {columns})")
-        self.positions = dict.fromkeys(STREAMED, 0)
+        self.positions = dict.fromkeys(TABLES, 0)
         self.db.execute(
             "create table spellings (country text, spelling text, line integer, state text, agency_id text, "
             "name text, of_name integer)"
@@ -60,8 +60,10 @@ class Staging:
             self.db.executemany("insert into spellings values (?, ?, ?, ?, ?, ?, ?)", spellings)
 
     def index(self) -> None:
-        for name in STREAMED:
-            self.db.execute(f"create index [{name}_agency_id] on [{name}] (agency_id)")
+        # Each file's id, which references look up, and the agency_id summarise reads the large files by.
+        for name in TABLES:
+            for column in {TABLES[name]["key"][0], "agency_id"} & set(TABLES[name]["columns"]):
+                self.db.execute(f"create index [{name}_{column}] on [{name}] ([{column}])")
         self.db.execute("create index spellings_spelling on spellings (country, spelling)")
 
     def rows(self, name: str) -> Iterator[Row]:

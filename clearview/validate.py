@@ -85,11 +85,10 @@ STREAMED = ("agencies", "responses", "search_counts")  # the files that grow wit
 
 
 def check_rows(name: str, rows: list[Row], small: Tables) -> list[Problem]:
-    """Every check a row of data/<name>.csv can fail on its own, or against the small files it names (the
-    vocabularies and sources, read before it). The checks across the large files are check_across's."""
+    """Every check a row of data/<name>.csv can fail on its own, or against the small files read before it (the
+    vocabularies and sources). Keys and references, which need every row, are check_across's."""
     label = f"data/{name}.csv"
-    problems = validate_rows(label, rows, TABLES[name], keys=name not in STREAMED)
-    problems += check_references(name, rows, small)
+    problems = validate_rows(label, rows, TABLES[name])
     if name == "responses":
         problems += check_periods(rows, small)
     if name == "response_statuses":
@@ -111,10 +110,9 @@ def check_rows(name: str, rows: list[Row], small: Tables) -> list[Problem]:
     return problems
 
 
-def validate_rows(label: str, rows: list[Row], spec: dict, keys: bool = True) -> list[Problem]:
-    """Each row on its own: required values, a unique key (unless keys is False: check_across checks a streamed
-    file's), sane values, whole numbers and dates. Checked a column at a time (each distinct value once), and
-    reported row by row."""
+def validate_rows(label: str, rows: list[Row], spec: dict) -> list[Problem]:
+    """Each row on its own: required values, sane values, whole numbers and dates. Checked a column at a time (each
+    distinct value once), and reported row by row."""
     if not rows:
         return []
     values = {column: list(map(itemgetter(column), rows)) for column in rows[0] if column != "_line"}
@@ -125,22 +123,6 @@ def validate_rows(label: str, rows: list[Row], spec: dict, keys: bool = True) ->
             problems += [
                 Problem(label, row["_line"], column, "", "value is missing", fix) for row in rows if not row[column]
             ]
-    keys = list(zip(*(values[column] for column in spec["key"]), strict=True)) if keys else []
-    if len(set(keys)) < len(keys):
-        seen: dict[tuple, int] = {}
-        for row, key in zip(rows, keys, strict=True):
-            if key in seen:
-                problems.append(
-                    Problem(
-                        label,
-                        row["_line"],
-                        ", ".join(spec["key"]),
-                        " / ".join(key),
-                        f"duplicate of line {seen[key]}",
-                        "merge the two rows or change the id",
-                    )
-                )
-            seen.setdefault(key, row["_line"])
     suspect = [column for column, column_values in values.items() if not values_are_plain(column_values)]
     if suspect:
         problems += [problem for row in rows for problem in validate_values(label, row, suspect)]
@@ -210,23 +192,6 @@ def validate_values(label: str, row: Row, columns: list[str]) -> list[Problem]:
                     "write the text itself, without the leading = + - or @ (a dash – may start a text)",
                 )
             )
-    return problems
-
-
-def check_references(name: str, rows: list[Row], small: Tables) -> list[Problem]:
-    """References to the small files; those to a streamed file (an agency) are check_across's."""
-    problems = []
-    for column, target in references_of(name).items():
-        if target in STREAMED:
-            continue
-        known = {row[TABLES[target]["key"][0]] for row in small[target]}
-        problems += [
-            Problem.at(
-                f"data/{name}.csv", row, column, f"not in data/{target}.csv", reference_fix(row[column], known, target)
-            )
-            for row in rows
-            if row[column] and row[column] not in known
-        ]
     return problems
 
 
@@ -329,11 +294,11 @@ def check_addresses(rows: list[Row]) -> list[Problem]:
 
 
 def check_across(staging: sqlite3.Connection, small: Tables, cited: set[str]) -> list[Problem]:
-    """The checks that need every row of a streamed file: unique keys, references to an agency, a source for each
-    agency, a citation for each source, and no agency listed twice under two spellings. Run in SQLite over the
-    staged files (clearview/load.py's stage), so no file is held whole."""
+    """The checks that need every row: unique keys, references to another file, a source for each agency, a
+    citation for each source, and no agency listed twice under two spellings. Run in SQLite over the staged files
+    (clearview/load.py's Staging), so no file is held whole."""
     problems = []
-    for name in STREAMED:
+    for name in TABLES:
         key = TABLES[name]["key"]
         columns = ", ".join(key)
         for line, first, *values in staging.execute(
@@ -351,8 +316,6 @@ def check_across(staging: sqlite3.Connection, small: Tables, cited: set[str]) ->
                 )
             )
         for column, target in references_of(name).items():
-            if target not in STREAMED:
-                continue
             target_key = TABLES[target]["key"][0]
             missing = staging.execute(
                 f"select _line, [{column}] from [{name}] where [{column}] != '' and not exists "
