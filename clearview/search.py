@@ -220,7 +220,9 @@ def search(index: AgencyIndex, query: str, places: Gazetteer) -> Results:
         return Results(query, [], [])
     names = match_names(index, name_text)
     results = [place_result(index.candidates(p), p) for p in find_places(place_text, places)]
-    if not names and not results:  # a misspelt town ("Bosie", "Sacremento"), forgiven as a name's typo is
+    # A misspelt town ("Bosie", "Sacremento") is forgiven as a name's typo is, even where an agency's name only
+    # looks like it (a "Boise ..." agency scores 80 against "bosie").
+    if not results and all(found.score < EXACT for found in names):
         corrected = corrected_town(place_text, places)
         results = [place_result(index.candidates(p), p) for p in find_places(corrected, places)] if corrected else []
     # A place the words name exactly beats names that only look alike: "Sweden" is not Eden Prairie.
@@ -230,7 +232,18 @@ def search(index: AgencyIndex, query: str, places: Gazetteer) -> Results:
     # ("Police", Poland), nor Cañada in Mexico beside Canada.
     if names or any(r.here or r.nearby or r.covers for r in results):
         results = [r for r in results if r.here or r.nearby or r.covers]
-    return Results(query, names, results)
+    return Results(query, *shown_once(names, results))
+
+
+def shown_once(names: list[Found], results: list[PlaceResult]) -> tuple[list[Found], list[PlaceResult]]:
+    """No agency twice on a page: one the place lists (here or nearby) leaves the names, and a name found leaves the
+    folded list of those that cover the place."""
+    placed = {f.agency["agency_id"] for r in results for f in r.here + r.nearby}
+    names = [f for f in names if f.agency["agency_id"] not in placed]
+    named = {f.agency["agency_id"] for f in names}
+    for result in results:
+        result.covers = [f for f in result.covers if f.agency["agency_id"] not in named]
+    return names, results
 
 
 FUZZY_TOWN_POPULATION = 100_000  # towns this large are forgiven a typo; a misspelt village would match anything

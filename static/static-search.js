@@ -370,7 +370,7 @@ export async function search(store, query) {
   if (!nameText) return { query, store, index, names: [], places: [] };
   const answer = async (text) => Promise.all((await findPlaces(store, index, text)).map((place) => placeResult(store, index, place)));
   let [names, places] = await Promise.all([matchNames(store, index, nameText), answer(placeText)]);
-  if (!names.length && !places.length) {
+  if (!places.length && names.every((found) => found.score < index.constants.exact)) {
     const corrected = await correctedTown(store, index, placeText);
     if (corrected) places = await answer(corrected);
   }
@@ -378,6 +378,11 @@ export async function search(store, query) {
   if (places.length && names.every((found) => found.score < index.constants.exact)) names = [];
   const lists = (r) => r.here.length || r.nearby.length || r.covers.length;
   if (names.length || places.some(lists)) places = places.filter(lists);
+  // clearview.search.shown_once: no agency twice on a page.
+  const placed = new Set(places.flatMap((r) => [...r.here.map((a) => a.p), ...r.nearby.map((n) => n.agency.p)]));
+  names = names.filter((found) => !placed.has(found.p));
+  const named = new Set(names.map((found) => found.p));
+  for (const r of places) r.covers = r.covers.filter((p) => !named.has(p));
   return { query, store, index, names, places };
 }
 

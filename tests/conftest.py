@@ -220,3 +220,78 @@ def browser():
 
     with chromium() as browser:
         yield browser
+
+
+# Reader-behaviour tests search these, never today's data: synthetic agencies (ids and names say so) at real places,
+# placed by the build's gazetteer as a real agency would be. (name, aliases, type, city, county, state, country)
+READER_AGENCIES = [
+    ("Synthetic Toronto Police Service", "TPS", "police_department", "Toronto", "", "ON", "CA"),
+    ("Synthetic Niagara Regional Police Service", "", "police_department", "Niagara Falls", "", "ON", "CA"),
+    ("Synthetic Timmins Police Service", "", "police_department", "Timmins", "", "ON", "CA"),
+    ("Synthetic London Police Service", "", "police_department", "London", "", "ON", "CA"),
+    ("Synthetic Peel Regional Police", "", "police_department", "", "Peel", "ON", "CA"),
+    ("Synthetic Ontario Oregon Police", "", "police_department", "Ontario", "", "OR", "US"),
+    ("Synthetic Vancouver Police Department", "", "police_department", "Vancouver", "", "BC", "CA"),
+    ("Synthetic Montreal City Police", "", "police_department", "Montréal", "", "QC", "CA"),
+    ("Synthetic Carcassonne Municipal Police", "", "police_department", "Carcassonne", "", "", "FR"),
+    ("Synthetic Royal Canadian Mounted Police", "RCMP", "federal_national_agency", "", "", "", "CA"),
+    ("Synthetic Polizia di Stato", "", "federal_national_agency", "", "", "", "IT"),
+    ("Synthetic Metropolitan Police Service", "Scotland Yard", "police_department", "London", "", "", "GB"),
+    ("Synthetic Swedish Police Authority", "", "federal_national_agency", "", "", "", "SE"),
+    ("Synthetic Australian Federal Police", "", "federal_national_agency", "", "", "", "AU"),
+    ("Synthetic Queensland Police Service", "", "state_provincial_police", "", "", "Queensland", "AU"),
+    ("Synthetic New York City Police Department", "NYPD", "police_department", "New York City", "", "NY", "US"),
+    ("Synthetic Southern District of New York Attorney", "", "prosecutor", "New York City", "", "NY", "US"),
+    ("Synthetic Federal Bureau of Investigation", "FBI", "federal_national_agency", "", "", "", "US"),
+    ("Synthetic Clifton Police Department", "", "police_department", "Clifton", "", "NJ", "US"),
+    ("Synthetic Hamden Police Department", "", "police_department", "Hamden", "", "CT", "US"),
+    ("Synthetic Chicago Police Department", "", "police_department", "Chicago", "", "IL", "US"),
+    ("Synthetic Cook County Sheriff's Office", "", "sheriffs_office", "", "Cook County", "IL", "US"),
+    ("Synthetic Michigan State Police", "", "state_provincial_police", "", "", "MI", "US"),
+    ("Synthetic Minneapolis Police Department", "", "police_department", "Minneapolis", "", "MN", "US"),
+    ("Synthetic St. Paul Police Department", "", "police_department", "Saint Paul", "", "MN", "US"),
+    ("Synthetic Eden Prairie Police Department", "", "police_department", "Eden Prairie", "", "MN", "US"),
+    ("Synthetic Minnesota Bureau of Criminal Apprehension", "", "state_provincial_police", "", "", "MN", "US"),
+    ("Synthetic Ada County Sheriff's Office", "", "sheriffs_office", "", "Ada County", "ID", "US"),
+    ("Synthetic Boise Harbour Patrol", "", "police_department", "Boise", "", "ID", "US"),
+]
+
+
+def reader_data(folder: Path) -> Path:
+    """synthetic_data's files with READER_AGENCIES in place of its agencies, each with a response."""
+    synthetic_data(folder)
+    from slugify import slugify
+
+    blank = {"latitude": "", "longitude": "", "location_note": ""}
+    agencies = [
+        blank
+        | dict(zip(("name", "aliases", "agency_type", "city", "county", "state_province", "country"), row, strict=True))
+        | {"agency_id": slugify(row[0])}
+        for row in READER_AGENCIES
+    ]
+    write_csv(folder / "agencies.csv", agencies)
+    response = {"statement": "", "statement_by": "", "response_date": "", "use_period": "leaked"}
+    write_csv(
+        folder / "responses.csv",
+        [
+            response
+            | {"agency_id": a["agency_id"], "source_id": "synthetic-source-2", "response_status": "confirmed_use"}
+            | {"evidence_quote": "synthetic"}
+            for a in agencies
+        ],
+    )
+    write_csv(folder / "search_counts.csv", [], columns=schema.TABLES["search_counts"]["columns"])
+    return folder
+
+
+@pytest.fixture(scope="session")
+def reader_db(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("reader")
+    path = folder / "clearview.db"
+    build_db.build(reader_data(folder / "data"), path)
+    return path
+
+
+@pytest.fixture
+def reader_site(reader_db) -> Datasette:
+    return make_datasette(reader_db)

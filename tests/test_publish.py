@@ -57,7 +57,8 @@ def test_the_generated_command_serves_the_site(generated: Path):
                 time.sleep(0.2)
         for path in ["/", "/agency/toronto-police-service", "/clearview/agencies.json", "/static/site.css", "/map"]:
             assert httpx.get(url + path, timeout=30).status_code == 200, path
-        assert "Toronto Police Service" in httpx.get(url + "/search?q=toronto", timeout=60).text
+        toronto = httpx.get(url + "/clearview/agencies/toronto-police-service.json?_shape=array", timeout=30)
+        assert toronto.json()[0]["name"] in httpx.get(url + "/search?q=toronto", timeout=60).text
     finally:
         server.terminate()
         server.wait(timeout=10)

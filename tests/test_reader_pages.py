@@ -1,4 +1,5 @@
-"""The reader pages: landing, search results, permanent agency URLs."""
+"""The reader pages: landing, search results, permanent agency URLs. Pages about particular agencies and places
+read the synthetic reader data (tests/conftest.py READER_AGENCIES); pages about the whole data derive from it."""
 
 import json
 import re
@@ -30,17 +31,17 @@ async def test_landing_page_has_search_numbers_and_limitations(real_site, real_d
     assert 'href="/methodology"' in html and 'href="/clearview/agency_map"' in html
 
 
-async def test_typo_search_lands_on_the_agency(real_site):
-    html = (await real_site.client.get("/search?q=Tornto+police")).text
-    assert '<a class="agency-name" href="/agency/toronto-police-service">Toronto Police Service</a>' in html
-    assert "Response: ! Denied, then confirmed" in page_text(html)
-    assert "Searches: more than 3,400 searches, to February 2020" in page_text(html)
+async def test_typo_search_lands_on_the_agency(reader_site):
+    html = (await reader_site.client.get("/search?q=Tornto+police")).text
+    assert '<a class="agency-name" href="/agency/synthetic-toronto-police-service">Synthetic Toronto Police Service</a>' in html
+    assert "Response: ✓ Confirmed use" in page_text(html)  # the synthetic agencies confirmed use; no count
+    assert "Searches: no count reported" in page_text(html)
 
 
-async def test_zip_code_search_lists_the_town_and_its_neighbours(real_site):
-    html = (await real_site.client.get("/search?q=07011")).text
+async def test_zip_code_search_lists_the_town_and_its_neighbours(reader_site):
+    html = (await reader_site.client.get("/search?q=07011")).text
     assert '<h2 id="place-1">Clifton, NJ 07011</h2>' in html
-    assert 'href="/agency/clifton-police-department"' in html
+    assert 'href="/agency/synthetic-clifton-police-department"' in html
     assert "km away" in html
 
 
@@ -57,12 +58,12 @@ async def test_search_echoes_the_query_escaped(real_site):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
 
 
-async def test_permanent_agency_url(real_site):
-    response = await real_site.client.get("/agency/toronto-police-service")
+async def test_permanent_agency_url(reader_site):
+    response = await reader_site.client.get("/agency/synthetic-toronto-police-service")
     assert response.status_code == 200
-    assert "<h1>Toronto Police Service</h1>" in response.text
-    assert "Denied, then confirmed" in response.text and "more than 3,400" in response.text
-    assert (await real_site.client.get("/agency/no-such-agency")).status_code == 404
+    assert "<h1>Synthetic Toronto Police Service</h1>" in response.text
+    assert "Confirmed use" in response.text and "no count reported" in response.text
+    assert (await reader_site.client.get("/agency/no-such-agency")).status_code == 404
 
 
 async def test_distance_function_gives_known_great_circle_distances(real_site):
@@ -73,8 +74,8 @@ async def test_distance_function_gives_known_great_circle_distances(real_site):
     assert row["missing"] is None
 
 
-async def test_agency_page_lists_nearby_agencies_nearest_first(real_site):
-    html = (await real_site.client.get("/agency/toronto-police-service")).text
+async def test_agency_page_lists_nearby_agencies_nearest_first(reader_site):
+    html = (await reader_site.client.get("/agency/synthetic-toronto-police-service")).text
     assert "Other listed agencies within 50 km" in html
     nearby = re.findall(
         r'class="agency-name" href="/agency/([a-z0-9-]+)">.*?<span class="distance">([\d.]+) km away', html, re.S
@@ -82,7 +83,7 @@ async def test_agency_page_lists_nearby_agencies_nearest_first(real_site):
     assert nearby, "no nearby agencies listed"
     distances = [float(km) for _, km in nearby]
     assert distances == sorted(distances) and max(distances) <= 50
-    assert "toronto-police-service" not in [agency_id for agency_id, _ in nearby]
+    assert "synthetic-toronto-police-service" not in [agency_id for agency_id, _ in nearby]
     assert "The map point is the centre of Toronto, Ontario." in html
 
 
@@ -96,40 +97,40 @@ async def test_national_agency_page_says_where_its_point_is_and_lists_no_neighbo
     assert "Other listed agencies within" not in html
 
 
-async def test_agency_page_has_map_data_citation_and_correction_link(real_site):
-    html = (await real_site.client.get("/agency/timmins-police-service")).text
+async def test_agency_page_has_map_data_citation_and_correction_link(reader_site):
+    html = (await reader_site.client.get("/agency/synthetic-timmins-police-service")).text
     data = json.loads(re.search(r'<script type="application/json" id="agency-map-data">(.*?)</script>', html, re.S)[1])
-    assert data["agency"]["name"] == "Timmins Police Service"
+    assert data["agency"]["name"] == "Synthetic Timmins Police Service"
     assert data["agency"]["response_status"]
     assert 'src="/static/agency-map.js"' in html
     assert re.search(
-        r"Clearview Usage Database, “Timmins Police Service”, "
-        r"http://localhost/agency/timmins-police-service \(accessed \d{4}-\d{2}-\d{2}\)\.",
+        r"Clearview Usage Database, “Synthetic Timmins Police Service”, "
+        r"http://localhost/agency/synthetic-timmins-police-service \(accessed \d{4}-\d{2}-\d{2}\)\.",
         html,
     )
     assert '<a class="suggest-correction" href="/methodology#corrections">' in html
 
 
-async def test_correction_link_address_comes_from_metadata(real_db):
+async def test_correction_link_address_comes_from_metadata(reader_db):
     metadata = yaml.safe_load((ROOT / "metadata.yml").read_text())
     metadata["plugins"]["clearview"] = {
         "corrections_url": "mailto:desk@newsroom.test?subject=Correction%20{agency_id}%20{agency_name}"
     }
-    site = make_datasette(real_db, metadata=metadata)
-    html = (await site.client.get("/agency/timmins-police-service")).text
+    site = make_datasette(reader_db, metadata=metadata)
+    html = (await site.client.get("/agency/synthetic-timmins-police-service")).text
     assert (
-        'href="mailto:desk@newsroom.test?subject=Correction%20timmins-police-service%20Timmins%20Police%20Service"'
+        'href="mailto:desk@newsroom.test?subject=Correction%20synthetic-timmins-police-service%20Synthetic%20Timmins%20Police%20Service"'
         in html
     )
 
 
-async def test_with_a_repository_a_correction_opens_a_prefilled_issue_there(real_db):
+async def test_with_a_repository_a_correction_opens_a_prefilled_issue_there(reader_db):
     metadata = yaml.safe_load((ROOT / "metadata.yml").read_text())
     metadata["plugins"]["clearview"] = {"repository_url": "https://github.com/newsroom/clearview/"}
-    html = (await make_datasette(real_db, metadata=metadata).client.get("/agency/timmins-police-service")).text
+    html = (await make_datasette(reader_db, metadata=metadata).client.get("/agency/synthetic-timmins-police-service")).text
     link = re.search(r'<a class="suggest-correction" href="([^"]+)"', html).group(1)
-    assert link.startswith("https://github.com/newsroom/clearview/issues/new?title=Correction%3A%20Timmins%20Police")
-    assert "Agency%3A%20timmins-police-service" in link and "A%20source%20that%20states%20the%20right%20fact" in link
+    assert link.startswith("https://github.com/newsroom/clearview/issues/new?title=Correction%3A%20Synthetic%20Timmins%20Police")
+    assert "Agency%3A%20synthetic-timmins-police-service" in link and "A%20source%20that%20states%20the%20right%20fact" in link
 
 
 async def test_every_page_gets_the_map_config_from_the_database(real_site, real_db):
@@ -146,9 +147,9 @@ async def test_every_page_gets_the_map_config_from_the_database(real_site, real_
     assert 'src="/static/agency-map-markers.js"' in html
 
 
-async def test_every_page_has_the_header_with_a_search_box(real_site):
-    for path in ("/", "/agency/toronto-police-service", "/clearview/agencies", "/clearview", "/tallies", "/nope"):
-        html = (await real_site.client.get(path)).text
+async def test_every_page_has_the_header_with_a_search_box(reader_site):
+    for path in ("/", "/agency/synthetic-toronto-police-service", "/clearview/agencies", "/clearview", "/tallies", "/nope"):
+        html = (await reader_site.client.get(path)).text
         assert 'class="header-search"' in html and 'href="/map">Map</a>' in html, path
 
 
@@ -157,7 +158,8 @@ async def test_a_404_helps_the_reader_on_and_never_says_the_data_is_unreleased(r
     assert response.status_code == 404
     text = page_text(response.text)
     assert "That page is not here. Search instead:" in text and "For example: Toronto" in text
-    assert "Data release 2026.12.01" in text and "not yet released" not in text
+    released = (ROOT / "data" / "releases.csv").read_text().splitlines()[-1].split(",")[0]
+    assert f"Data release {released}" in text and "not yet released" not in text
 
 
 async def test_an_empty_search_gives_examples_and_the_caveat(real_site):
@@ -166,27 +168,28 @@ async def test_an_empty_search_gives_examples_and_the_caveat(real_site):
     assert "The leaked data covers 2018 to February 2020" in text
 
 
-async def test_a_town_search_answers_in_its_first_sentence(real_site):
-    html = (await real_site.client.get("/search?q=Boise")).text
+async def test_a_town_search_answers_in_its_first_sentence(reader_site):
+    # Meridian lists none of the synthetic agencies; two sit in Boise and Ada County beside it; the FBI covers it.
+    html = (await reader_site.client.get("/search?q=Meridian%2C+Idaho")).text
     first = page_text(html.split('<p class="answer">', 1)[1].split("</p>", 1)[0])
-    assert first == "No agency in Boise, Idaho, United States is listed. 2 listed agencies are within 50 km."
-    assert "<summary>19 state, provincial or national agencies cover Boise, Idaho, United States</summary>" in html
+    assert first == "No agency in Meridian, Idaho, United States is listed. 2 listed agencies are within 50 km."
+    assert "<summary>1 state, provincial or national agency covers Meridian, Idaho, United States</summary>" in html
 
 
-async def test_the_small_map_only_where_the_point_says_more_than_a_capital(real_site, real_db):
-    db = sqlite_utils.Database(real_db)
+async def test_the_small_map_only_where_the_point_says_more_than_a_capital(reader_site, reader_db):
+    db = sqlite_utils.Database(reader_db)
     national = db.execute("select agency_id from agencies where location_precision = 'country' limit 1").fetchone()[0]
-    assert 'id="agency-map"' not in (await real_site.client.get(f"/agency/{national}")).text
-    assert 'id="agency-map"' in (await real_site.client.get("/agency/toronto-police-service")).text
+    assert 'id="agency-map"' not in (await reader_site.client.get(f"/agency/{national}")).text
+    assert 'id="agency-map"' in (await reader_site.client.get("/agency/synthetic-toronto-police-service")).text
 
 
-async def test_an_ambiguous_place_answers_with_the_best_match_and_offers_the_others_on_one_line(real_site):
-    html = (await real_site.client.get("/search?q=Ontario")).text
+async def test_an_ambiguous_place_answers_with_the_best_match_and_offers_the_others_on_one_line(reader_site):
+    html = (await reader_site.client.get("/search?q=Ontario")).text
     assert html.count('class="place-result"') == 1  # Ontario, Canada in full: no heading or card twice
     line = html.split('class="did-you-mean">', 1)[1].split("</p>", 1)[0]
     assert page_text(line).startswith("Did you mean Ontario, Oregon, United States")
     assert 'href="/search?q=Ontario%2C%20Oregon"' in line
-    followed = (await real_site.client.get("/search?q=Ontario%2C+Oregon")).text
+    followed = (await reader_site.client.get("/search?q=Ontario%2C+Oregon")).text
     assert '<h2 id="place-1">Ontario, Oregon, United States</h2>' in followed
 
 

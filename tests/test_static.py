@@ -44,7 +44,15 @@ def agency_count(real_db: Path) -> int:
         return db.execute("select count(*) from agencies where latitude is not null").fetchone()[0]
 
 
-def test_every_static_page_reads_right_under_a_server_that_sends_no_charset(static_site: str):
+@pytest.fixture(scope="module")
+def toronto(real_db: Path) -> dict:
+    """The agency these tests visit, as agency_shown has it today (its id is a permanent URL; the rest may change)."""
+    with sqlite3.connect(real_db) as db:
+        db.row_factory = sqlite3.Row
+        return dict(db.execute("select * from agency_shown where agency_id = 'toronto-police-service'").fetchone())
+
+
+def test_every_static_page_reads_right_under_a_server_that_sends_no_charset(static_site: str, toronto: dict):
     """http.server sends text/html with no charset: each page must say utf-8 itself, in its first 1,024 bytes."""
     import urllib.request
 
@@ -52,7 +60,7 @@ def test_every_static_page_reads_right_under_a_server_that_sends_no_charset(stat
         assert "charset" not in response.headers["content-type"]
         page = response.read()
     assert b'<meta charset="utf-8">' in page[:1024]
-    assert "Police department · Toronto".encode() in page
+    assert toronto["name"].encode() in page
 
 
 def test_static_agency_pages_say_what_agency_shown_says(static_site: str, real_db: Path):
@@ -184,25 +192,24 @@ def page(browser: Browser, static_site: str) -> Iterator[Page]:
     assert errors == []
 
 
-def test_a_typod_agency_name_finds_the_agency_page(page: Page, static_site: str):
+def test_a_typod_agency_name_finds_the_agency_page(page: Page, static_site: str, toronto: dict):
     page.goto(static_site)
     page.locator("#reader-q").fill("tornto police")
     page.keyboard.press("Enter")
-    result = page.locator("#search-results .agency-name").first
+    result = page.locator("#search-results .agency-name").filter(has_text=toronto["name"]).first
     result.wait_for()
-    assert result.inner_text() == "Toronto Police Service"
     result.click()
     page.wait_for_url("**/agency/toronto-police-service/")
-    assert "Toronto Police Service" in page.locator("h1").inner_text()
-    assert "Denied, then confirmed" in page.locator("body").inner_text()
+    assert toronto["name"] in page.locator("h1").inner_text()
+    assert toronto["response_label"] in page.locator("body").inner_text()
 
 
-def test_a_place_search_lists_the_agencies_in_and_near_it(page: Page, static_site: str):
+def test_a_place_search_lists_the_agencies_in_and_near_it(page: Page, static_site: str, toronto: dict):
     page.goto(static_site + "search/?q=Toronto")
     page.locator(".place-result").first.wait_for()
     place = page.locator(".place-result").first
     assert place.locator("h2").inner_text().startswith("Toronto, Ontario")
-    assert "Toronto Police Service" in place.inner_text()
+    assert toronto["name"] in place.inner_text()
 
 
 def test_a_place_only_covered_lists_its_covering_agencies_when_opened(page: Page, static_site: str):
@@ -240,11 +247,11 @@ def test_the_search_says_it_is_searching_then_says_plainly_when_it_cannot_load(b
     context.close()
 
 
-def test_the_404_page_leads_on_to_a_search_the_static_site_answers(page: Page, static_site: str):
+def test_the_404_page_leads_on_to_a_search_the_static_site_answers(page: Page, static_site: str, toronto: dict):
     page.goto(static_site + "404.html")
     page.locator(".error-help a", has_text="Toronto").click()
     page.locator("#search-results .answer").first.wait_for()
-    assert "Toronto Police Service" in page.locator("#search-results").inner_text()
+    assert toronto["name"] in page.locator("#search-results").inner_text()
     assert not page.url.startswith("https://lite.datasette.io")
 
 
