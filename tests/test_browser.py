@@ -131,7 +131,8 @@ def test_map_follows_the_facet_filters_and_search(page: Page, query: str):
 
 
 def test_marker_shows_the_response_and_its_popup_links_to_the_agency_page(page: Page, real_db):
-    shown = next(sqlite_utils.Database(real_db).query("select * from agency_shown where agency_id = 'toronto-police-service'"))
+    sql = "select * from agency_shown where agency_id = 'toronto-police-service'"
+    shown = next(sqlite_utils.Database(real_db).query(sql))
     status, name = shown["response_status"], shown["name"]
     page.goto("/clearview/agency_map?agency_id=toronto-police-service")
     marker = page.locator(f".leaflet-marker-icon.status-marker.status-{status}")

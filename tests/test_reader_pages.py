@@ -33,7 +33,8 @@ async def test_landing_page_has_search_numbers_and_limitations(real_site, real_d
 
 async def test_typo_search_lands_on_the_agency(reader_site):
     html = (await reader_site.client.get("/search?q=Tornto+police")).text
-    assert '<a class="agency-name" href="/agency/synthetic-toronto-police-service">Synthetic Toronto Police Service</a>' in html
+    link = '<a class="agency-name" href="/agency/synthetic-toronto-police-service">Synthetic Toronto Police Service</a>'
+    assert link in html
     assert "Response: ✓ Confirmed use" in page_text(html)  # the synthetic agencies confirmed use; no count
     assert "Searches: no count reported" in page_text(html)
 
@@ -127,10 +128,13 @@ async def test_correction_link_address_comes_from_metadata(reader_db):
 async def test_with_a_repository_a_correction_opens_a_prefilled_issue_there(reader_db):
     metadata = yaml.safe_load((ROOT / "metadata.yml").read_text())
     metadata["plugins"]["clearview"] = {"repository_url": "https://github.com/newsroom/clearview/"}
-    html = (await make_datasette(reader_db, metadata=metadata).client.get("/agency/synthetic-timmins-police-service")).text
+    site = make_datasette(reader_db, metadata=metadata)
+    html = (await site.client.get("/agency/synthetic-timmins-police-service")).text
     link = re.search(r'<a class="suggest-correction" href="([^"]+)"', html).group(1)
-    assert link.startswith("https://github.com/newsroom/clearview/issues/new?title=Correction%3A%20Synthetic%20Timmins%20Police")
-    assert "Agency%3A%20synthetic-timmins-police-service" in link and "A%20source%20that%20states%20the%20right%20fact" in link
+    issues = "https://github.com/newsroom/clearview/issues/new"
+    assert link.startswith(f"{issues}?title=Correction%3A%20Synthetic%20Timmins%20Police")
+    assert "Agency%3A%20synthetic-timmins-police-service" in link
+    assert "A%20source%20that%20states%20the%20right%20fact" in link
 
 
 async def test_every_page_gets_the_map_config_from_the_database(real_site, real_db):
@@ -148,7 +152,8 @@ async def test_every_page_gets_the_map_config_from_the_database(real_site, real_
 
 
 async def test_every_page_has_the_header_with_a_search_box(reader_site):
-    for path in ("/", "/agency/synthetic-toronto-police-service", "/clearview/agencies", "/clearview", "/tallies", "/nope"):
+    pages = ("/", "/agency/synthetic-toronto-police-service", "/clearview/agencies", "/clearview", "/tallies", "/nope")
+    for path in pages:
         html = (await reader_site.client.get(path)).text
         assert 'class="header-search"' in html and 'href="/map">Map</a>' in html, path
 

@@ -129,7 +129,8 @@ def test_a_heading_never_repeats(index, places):
 @pytest.mark.parametrize(
     "query, place, here_or_covering",
     [
-        ("Connecticut", "Connecticut, United States", "Synthetic Federal Bureau of Investigation"),  # a state: national agencies
+        # A state: national agencies.
+        ("Connecticut", "Connecticut, United States", "Synthetic Federal Bureau of Investigation"),
         ("New South Wales", "New South Wales, Australia", "Synthetic Australian Federal Police"),
         ("Sweden", "Sweden", "Synthetic Swedish Police Authority"),
     ],
@@ -152,9 +153,10 @@ def test_a_misspelt_town_is_forgiven(index, places, query, place):
 
 
 def test_a_misspelt_town_is_forgiven_where_an_agency_there_has_its_name(index, places):
-    """"bosie" scores 80 against the "boise" of Synthetic Boise Harbour Patrol: a look-alike name, not an answer."""
+    """ "bosie" scores 80 against the "boise" of Synthetic Boise Harbour Patrol: a look-alike name, not an answer."""
     boise = search(index, "Bosie", places).places[0]
-    assert boise.place.label == "Boise, Idaho, United States" and "Synthetic Boise Harbour Patrol" in [f.agency["name"] for f in boise.here]
+    assert boise.place.label == "Boise, Idaho, United States"
+    assert "Synthetic Boise Harbour Patrol" in [f.agency["name"] for f in boise.here]
 
 
 @pytest.mark.parametrize("query", ["Boise", "Timmins", "Toronto police", "Chicago PD", "Queensland", "NYPD", "sheriff"])
