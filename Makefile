@@ -60,7 +60,6 @@ clearview.db: $(BUILD_INPUTS) | $(INSTALLED)
 # A data release: records what changed since the last one (data/changes.csv, data/CHANGELOG.md). VERSION= to name it.
 release: $(INSTALLED) ## record what changed since the last release, as a new release (VERSION= to name it)
 	$(BIN)/python -m scripts.release $(if $(VERSION),--version $(VERSION))
-	$(BIN)/python build_db.py
 
 # Facts in the research's columns (data/README.md, "Adding facts"): FILE=facts.csv, or ARGS='--agency-name ...'.
 add: $(INSTALLED) ## add or correct sourced facts: make add FILE=facts.csv (data/README.md)

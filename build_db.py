@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pycountry
 
-from clearview import gazetteer, headline
+from clearview import gazetteer, headline, transaction
 from clearview.load import Output, Staging, index
 from clearview.normalise import (
     clean_code,
@@ -362,7 +362,8 @@ def build(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        with tempfile.TemporaryDirectory(prefix=".building-", dir=db_path.parent) as folder:
+        transaction.remove_leftovers(db_path.parent)
+        with tempfile.TemporaryDirectory(prefix=f".building-{os.getpid()}-", dir=db_path.parent) as folder:
             step = Steps(seconds if seconds is not None else {})
             return build_in(Path(folder), data_dir, db_path, allow_removed, step)
     finally:
@@ -425,7 +426,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        counts = build(args.data, args.db, args.allow_removed)
+        with transaction.exclusive(args.data.resolve().parent, "make build") as recovered:
+            for line in recovered:
+                print(f"note: {line}", file=sys.stderr)
+            counts = build(args.data, args.db, args.allow_removed)
+    except transaction.Busy as error:
+        print(error, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return transaction.interrupted("the build")
     except BuildError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)

@@ -19,6 +19,7 @@ import argparse
 import csv
 import io
 import os
+import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 import build_db
-from clearview import headline, ids, schema, validate
+from clearview import headline, ids, schema, transaction, validate
 from clearview.normalise import clean_code, clean_date, clean_text, fold, subdivision_name
 
 # The research's columns (the columns the compiled research files use), then what an editor may add to say more.
@@ -242,9 +243,10 @@ def upsert(tables: dict, table: str, key: tuple[str, str], values: dict[str, str
         correct(existing, values, label, outcome)
 
 
-def add(facts: list[dict[str, str]], data: Path, db: Path) -> Outcome:
-    """Apply every fact, build; on any problem put data/ back as it was and raise."""
-    before = {name: (data / f"{name}.csv").read_bytes() for name in schema.FACT_TABLES}
+def add(facts: list[dict[str, str]], data: Path, db: Path, dry_run: bool = False) -> Outcome:
+    """Apply every fact to a staged copy of data/ and build it; only if all is well move the changed files and the
+    new database into place at once (clearview/transaction.py). A refusal, a failed build or an interrupt leaves
+    data/ and the database as they were; so does dry_run."""
     tables, outcome, refused = read_data(data), Outcome(), []
     for fact in facts:
         try:
@@ -253,13 +255,16 @@ def add(facts: list[dict[str, str]], data: Path, db: Path) -> Outcome:
             refused.append(f"{fact['_where']}: {error}")
     if refused:
         raise Refused("\n".join(refused))
-    write_data(data, tables)
+    root = data.resolve().parent
+    folder = transaction.staging(root)
     try:
-        build_db.build(data, db)
-    except validate.BuildError:
-        for name, content in before.items():
-            (data / f"{name}.csv").write_bytes(content)
-        raise
+        staged = transaction.copy_data(data, folder)
+        write_data(staged, tables)
+        build_db.build(staged, folder / "clearview.db")
+        if not dry_run:
+            transaction.commit(root, transaction.changed_files(staged, data) + [(folder / "clearview.db", db)])
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     return outcome
 
 
@@ -271,13 +276,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=build_db.ROOT / "data")
     parser.add_argument("--db", type=Path, default=build_db.ROOT / "clearview.db")
     parser.add_argument("--site", default=os.environ.get("SITE", "http://127.0.0.1:8001"), help="for the page URLs")
+    parser.add_argument("--dry-run", action="store_true", help="check and build, but change nothing")
     args = parser.parse_args(argv)
     try:
         if args.facts:
             facts = read_facts(args.facts)
         else:
             facts = [{c: clean_text(getattr(args, c)) for c in COLUMNS} | {"_where": "the command line"}]
-        outcome = add(facts, args.data, args.db)
+        with transaction.exclusive(args.data.resolve().parent, "make add") as recovered:
+            for line in recovered:
+                print(f"note: {line}", file=sys.stderr)
+            outcome = add(facts, args.data, args.db, args.dry_run)
+    except transaction.Busy as error:
+        print(error, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return transaction.interrupted("make add")
     except Refused as error:
         print(f"{error}\nnothing was added: data/ is as it was", file=sys.stderr)
         return 1
@@ -292,7 +306,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"changed {line}")
     for agency_id in outcome.agencies:
         print(f"{args.site.rstrip('/')}/agency/{agency_id}")
-    print("built clearview.db; next: make test, then make release to publish the change")
+    if args.dry_run:
+        print("dry run: the facts build cleanly; nothing was changed")
+    else:
+        print("built clearview.db; next: make check, then make release to publish the change")
     return 0
 
 

@@ -15,13 +15,12 @@ import datetime
 import os
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 from csv_diff import compare
 
 import build_db
-from clearview import schema, validate
+from clearview import schema, transaction, validate
 
 FACT_TABLES = schema.FACT_TABLES
 LISTED_PER_RELEASE = 100  # a first release adds every record: the changelog lists the first ones
@@ -112,9 +111,30 @@ def changelog(releases: list[dict], changes: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def release(data: Path, version: str | None = None, date: str | None = None, allow_removed: bool = False) -> dict:
-    with tempfile.TemporaryDirectory() as folder:
-        build_db.build(data, Path(folder) / "check.db", allow_removed)  # raises BuildError: nothing is released
+def release(
+    data: Path,
+    version: str | None = None,
+    date: str | None = None,
+    allow_removed: bool = False,
+    db: Path | None = None,
+) -> dict:
+    """The release made in a staged copy of data/, built (into db, when given), then moved onto data/ and db at
+    once (clearview/transaction.py): a refusal or an interrupt leaves both as they were."""
+    root = data.resolve().parent
+    folder = transaction.staging(root)
+    try:
+        staged = transaction.copy_data(data, folder)
+        build_db.build(staged, folder / "check.db", allow_removed)  # raises BuildError: nothing is released
+        made = release_in(staged, version, date)
+        build_db.build(staged, folder / "clearview.db", allow_removed)  # the database says which release it is
+        moves = transaction.changed_files(staged, data)
+        transaction.commit(root, moves + ([(folder / "clearview.db", db)] if db else []))
+        return made
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def release_in(data: Path, version: str | None, date: str | None) -> dict:
     releases = read_rows(data / "releases.csv")
     date = date or datetime.date.today().isoformat()
     version = version or next_version(releases, date)
@@ -138,12 +158,21 @@ def release(data: Path, version: str | None = None, date: str | None = None, all
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=build_db.ROOT / "data")
+    parser.add_argument("--db", type=Path, default=build_db.ROOT / "clearview.db")
     parser.add_argument("--version")
     parser.add_argument("--date", help="the release date, YYYY-MM-DD (default today)")
     parser.add_argument("--allow-removed", action="store_true", default=os.environ.get("ALLOW_REMOVED") == "1")
     args = parser.parse_args(argv)
     try:
-        made = release(args.data, args.version, args.date, args.allow_removed)
+        with transaction.exclusive(args.data.resolve().parent, "make release") as recovered:
+            for line in recovered:
+                print(f"note: {line}", file=sys.stderr)
+            made = release(args.data, args.version, args.date, args.allow_removed, args.db)
+    except transaction.Busy as error:
+        print(error, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return transaction.interrupted("the release")
     except validate.BuildError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)

@@ -203,7 +203,7 @@ def real_site(real_db) -> Datasette:
 
 
 # What `make check` leaves out (-m "not slow"): Chromium, and the static and publish builds. `make test` runs all.
-SLOW_MODULES = {"test_browser", "test_static", "test_xss", "test_publish"}
+SLOW_MODULES = {"test_browser", "test_static", "test_xss", "test_publish", "test_transaction"}
 
 
 def pytest_collection_modifyitems(items) -> None:
