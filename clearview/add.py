@@ -17,18 +17,21 @@ from __future__ import annotations
 
 import argparse
 import csv
+import difflib
 import io
 import os
 import shutil
 import sys
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from confusable_homoglyphs import categories, confusables
 from rapidfuzz import fuzz
 
 import build_db
-from clearview import headline, ids, schema, transaction, validate
-from clearview.normalise import clean_code, clean_date, clean_text, fold, subdivision_name
+from clearview import evidence, gazetteer, headline, ids, schema, transaction, validate
+from clearview.normalise import clean_date, clean_text, fold, subdivision_name
 
 # The research's columns (the columns the compiled research files use), then what an editor may add to say more.
 COLUMNS = {
@@ -57,14 +60,27 @@ COLUMNS = {
     "measure": "what the count counts, a key of count_measures.csv (default searches)",
     "count_note": "a note on the count in your words (shown as a note, never as the source's)",
     "use_period": "when the use the source reports happened: leaked (2018 to February 2020), after, not_stated "
-    "(default: leaked for a source dated February 2020 or before, otherwise not_stated)",
+    "(default: proposed from the dates the quote gives, else from the source's date; the reason is printed)",
+    "new_agency": "yes: a new agency, though its name is near one already listed",
+    "latitude": "where the gazetteer cannot place the agency: decimal degrees (with longitude and location_note)",
+    "longitude": "decimal degrees, with latitude",
+    "location_note": "where a latitude and longitude come from",
 }
 REQUIRED = ("source_url", "evidence_quote")
 NEAR = 90  # rapidfuzz ratio: 'Seattle Police Dept' near 'Seattle Police Department'; North Miami is not Miami
 
 
 class Refused(Exception):
-    """A row that cannot be applied as it stands; the message says why and what to write."""
+    """A row that cannot be applied as it stands: the column, what is wrong, and what to write."""
+
+    def __init__(self, message: str, column: str = "", fix: str = "") -> None:
+        super().__init__(message)
+        self.column, self.message, self.fix = column, message, fix
+
+    def at(self, where: str) -> str:
+        """facts.csv:3, column 'searches_reported_text': ... Fix: ..."""
+        column = f", column '{self.column}'" if self.column else ""
+        return f"{where}{column}: {self.message}" + (f". Fix: {self.fix}" if self.fix else "")
 
 
 @dataclass
@@ -72,14 +88,38 @@ class Outcome:
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     agencies: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what make add chose for the editor, with its reason
+    rows: dict[tuple[str, str], str] = field(default_factory=dict)  # (file, record key) -> the fact's row
 
 
-def read_facts(path: Path) -> list[dict[str, str]]:
-    text = build_db.decode(path.read_bytes())
+def decode_facts(path: Path, notes: list[str]) -> str:
+    """UTF-8 (or UTF-16 with its mark); else Windows-1252 (a spreadsheet's "CSV" on Windows) when every byte is one
+    it defines, and the editor is told; else refused with the line."""
+    data = path.read_bytes()
+    try:
+        return build_db.decode(data)
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise Refused(
+                f"{path.name}:{line}: the file is not UTF-8 (byte {data[error.start]:#04x})",
+                fix="save it as 'CSV UTF-8' and run make add again",
+            ) from None
+        notes.append(f"{path.name} is not UTF-8: read as Windows-1252 (first at line {line}); check its accents")
+        return text
+
+
+def read_facts(path: Path, notes: list[str] | None = None) -> list[dict[str, str]]:
+    text = decode_facts(path, notes if notes is not None else [])
     reader = csv.DictReader(io.StringIO(text, newline=""))
     unknown = [c for c in reader.fieldnames or [] if clean_text(c) not in COLUMNS]
     if unknown:
-        raise Refused(f"{path}: unknown column(s) {', '.join(unknown)}; the columns are {', '.join(COLUMNS)}")
+        raise Refused(
+            f"{path.name}:1: unknown column(s) {', '.join(unknown)}",
+            fix=f"use the columns {', '.join(COLUMNS)} (data/README.md)",
+        )
     rows = []
     for line, row in enumerate(reader, start=2):
         cleaned = {clean_text(k): clean_text(v) for k, v in row.items() if k is not None}
@@ -90,15 +130,15 @@ def read_facts(path: Path) -> list[dict[str, str]]:
 
 def read_data(data: Path) -> dict[str, list[dict[str, str]]]:
     tables = {}
-    for name in schema.FACT_TABLES:
+    for name in [*schema.FACT_TABLES, "agency_types"]:
         with open(data / f"{name}.csv", encoding="utf-8-sig", newline="") as handle:
             tables[name] = list(csv.DictReader(handle))
     return tables
 
 
 def write_data(data: Path, tables: dict[str, list[dict[str, str]]]) -> None:
-    for name, rows in tables.items():
-        schema.write_table(data / f"{name}.csv", rows)
+    for name in schema.FACT_TABLES:
+        schema.write_table(data / f"{name}.csv", tables[name])
 
 
 def find_agency(fact: dict[str, str], agencies: list[dict[str, str]]) -> dict[str, str] | None:
@@ -115,36 +155,77 @@ def find_agency(fact: dict[str, str], agencies: list[dict[str, str]]) -> dict[st
     if len(matches) == 1:
         return next(iter(matches.values()))
     if len(matches) > 1:
-        raise Refused(f"'{fact['agency_name']}' could be any of: {candidates(matches.values())}. {CHOOSE}")
+        raise Refused(
+            f"'{fact['agency_name']}' could be any of: {candidates(matches.values(), name)}",
+            "agency_name",
+            "write the agency_id of the one the source means in agency_id",
+        )
+    if clean_text(fact["new_agency"]).lower() == "yes":
+        return None
     near = [
         a
         for a in agencies
         if a["country"] == country
-        and (not wanted["state_province"] or a["state_province"] in ("", wanted["state_province"]))
-        and fuzz.ratio(fold(name), fold(a["name"])) >= NEAR
+        and (
+            not wanted["state_province"]
+            or subdivision_name(a["state_province"], country) in ("", wanted["state_province"])
+        )
+        and max(fuzz.ratio(fold(name), fold(n)) for n in (a["name"], ids.split_name(a["name"])[0])) >= NEAR
     ]
     if near:
-        raise Refused(f"'{fact['agency_name']}' is close to {candidates(near)}. {CHOOSE}")
+        raise Refused(
+            f"'{name}' is near an agency already listed: {candidates(near, name)}",
+            "agency_name",
+            "if the source means that agency, write its agency_id in agency_id; if it is another agency, write yes "
+            "in new_agency",
+        )
     return None
 
 
-CHOOSE = "Write agency_id: one of these to attach the fact to it, or a new id to add a new agency."
+def candidates(agencies, typed: str) -> str:
+    return "; ".join(
+        f"{a['name']} ({a['agency_id']}, {a['state_province'] or a['country']}; {difference(typed, a['name'])})"
+        for a in agencies
+    )
 
 
-def candidates(agencies) -> str:
-    return "; ".join(f"{a['name']} ({a['agency_id']}, {a['state_province'] or a['country']})" for a in agencies)
+def difference(typed: str, listed: str) -> str:
+    """What differs between two names, word by word: "'Dept' here, 'Department' there"."""
+    ours, theirs = typed.split(), listed.split()
+    changes = [
+        (" ".join(ours[i1:i2]), " ".join(theirs[j1:j2]))
+        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=ours, b=theirs).get_opcodes()
+        if tag != "equal"
+    ]
+    return ", ".join(f"'{a or '(nothing)'}' here, '{b or '(nothing)'}' there" for a, b in changes) or "the same words"
 
 
-def new_agency(fact: dict[str, str]) -> dict[str, str]:
+def mixed_script(name: str) -> str:
+    """A letter of another script among a name's letters (a Cyrillic 'а' in a Latin name), or ''."""
+    found = confusables.is_mixed_script(name) and confusables.is_dangerous(name, preferred_aliases=["latin"])
+    if not found:
+        return ""
+    scripts = {categories.alias(c) for c in name if c.isalpha()}
+    main = max(scripts, key=lambda s: sum(1 for c in name if c.isalpha() and categories.alias(c) == s))
+    position, letter = next((i, c) for i, c in enumerate(name, 1) if c.isalpha() and categories.alias(c) != main)
+    return f"'{letter}' (U+{ord(letter):04X}, {unicodedata.name(letter, 'unnamed')}) at character {position}"
+
+
+def new_agency(fact: dict[str, str], types: set[str], notes: list[str]) -> dict[str, str]:
     name, aliases = ids.split_name(fact["agency_name"])
     if not name:
-        raise Refused("agency_name is empty: name the agency as the source does")
+        raise Refused("agency_name is empty", "agency_name", "name the agency as the source does")
     country = ids.country_code(fact["country"])
     if not country:
-        raise Refused(f"country '{fact['country']}' is not a country pycountry knows: write its ISO code (US, GB)")
-    raw_type = fact["agency_type"].lower()
-    agency_type = ids.AGENCY_TYPES.get(raw_type) or clean_code(raw_type)
-    return {
+        raise Refused(f"'{fact['country']}' is not a country pycountry knows", "country", "write its ISO code (US, GB)")
+    agency_type = ids.agency_type(fact["agency_type"])
+    if agency_type not in types:
+        raise Refused(
+            f"'{fact['agency_type']}' is not an agency type",
+            "agency_type",
+            f"write one of {', '.join(sorted(types))} (data/agency_types.csv)",
+        )
+    agency = {
         "agency_id": fact["agency_id"] or ids.agency_id(name),
         "name": name,
         "aliases": "; ".join(aliases),
@@ -153,16 +234,55 @@ def new_agency(fact: dict[str, str]) -> dict[str, str]:
         "county": ids.county_name(fact["county"], country),
         "state_province": subdivision_name(fact["state"], country),
         "country": country,
-        "latitude": "",
-        "longitude": "",
-        "location_note": "",
+        "latitude": fact["latitude"],
+        "longitude": fact["longitude"],
+        "location_note": fact["location_note"],
     }
+    if not agency["latitude"]:
+        place(agency, notes)
+    return agency
+
+
+def place(agency: dict[str, str], notes: list[str]) -> None:
+    """A town or county the gazetteer lacks (Connecticut's former counties) is kept as the source gives it, and the
+    agency is placed at the next level the gazetteer knows, with a note saying so."""
+    places = gazetteer.load()
+    country, state = agency["country"], agency["state_province"]
+    missing = [
+        (column, agency[column])
+        for column, known in (
+            ("city", lambda: places.find_city(agency["city"], country, state, agency["county"])),
+            ("county", lambda: places.find_county(agency["county"], country, state)),
+        )
+        if agency[column] and not known()
+    ]
+    if not missing:
+        return
+    known_county = agency["county"] and ("county", agency["county"]) not in missing
+    found = places.locate("", agency["county"] if known_county else "", state, country)
+    if found is None:
+        raise Refused(
+            f"the gazetteer knows neither {' nor '.join(v for _, v in missing)} nor its region",
+            missing[0][0],
+            "check the spelling, or give latitude, longitude and location_note",
+        )
+    lacking = " or ".join(f"the {column} {value}" for column, value in missing)
+    agency["latitude"], agency["longitude"] = str(found.latitude), str(found.longitude)
+    agency["location_note"] = f"the gazetteer lacks {lacking}: placed at {found.place} ({found.precision})"
+    notes.append(f"warning: {agency['agency_id']}: {agency['location_note']}")
 
 
 def find_or_add_source(fact: dict[str, str], sources: list[dict[str, str]], outcome: Outcome) -> str:
-    url = fact["source_url"]
+    url = ids.canonical_url(fact["source_url"])
     document = url.removeprefix("seed:") if url.startswith("seed:") else ""
-    source = next((s for s in sources if (s["url"] == url and url) or (document and s["document"] == document)), None)
+    source = next(
+        (
+            s
+            for s in sources
+            if (url and ids.canonical_url(s["url"]) == url) or (document and s["document"] == document)
+        ),
+        None,
+    )
     given = {"title": fact["source_title"], "publisher": fact["source_publisher"], "published": fact["source_date"]}
     if source is None:
         source = {
@@ -191,26 +311,47 @@ def correct(row: dict[str, str], given: dict[str, str], what: str, outcome: Outc
 def apply(fact: dict[str, str], tables: dict[str, list[dict[str, str]]], outcome: Outcome) -> None:
     missing = [c for c in REQUIRED if not fact[c]] + ([] if fact["agency_name"] or fact["agency_id"] else ["agency"])
     if missing:
-        raise Refused(f"{', '.join(missing)} missing: every fact needs its source and the source's words")
+        raise Refused("missing", missing[0], "every fact needs its agency, its source and the source's words")
+    if problem := mixed_script(fact["agency_name"]):
+        raise Refused(
+            f"the name mixes scripts: {problem}",
+            "agency_name",
+            "retype the name in one script (a letter pasted from another alphabet looks the same but is not)",
+        )
     agency = find_agency(fact, tables["agencies"])
     if agency is None:
-        agency = new_agency(fact)
+        types = {row["agency_type"] for row in tables["agency_types"]}
+        agency = new_agency(fact, types, outcome.notes)
         tables["agencies"].append(agency)
         outcome.added.append(f"agency {agency['agency_id']} ({agency['name']})")
+    outcome.rows[("agencies", agency["agency_id"])] = fact["_where"]
     agency_id = agency["agency_id"]
     source_id = find_or_add_source(fact, tables["sources"], outcome)
+    outcome.rows[("sources", source_id)] = fact["_where"]
     key = (agency_id, source_id)
     date = clean_date(fact["source_date"])
-    derived = headline.LEAKED if date and headline.by_leak_end(date) else headline.NOT_STATED
+    use_period = fact["use_period"]
+    if not use_period:
+        use_period, reason = headline.propose_period(fact["evidence_quote"], date)
+        outcome.notes.append(f"{fact['_where']}: use_period {use_period}: {reason} (write use_period to say otherwise)")
     response = {
         "response_status": fact["response_category"] or "unknown",
         "statement": fact["response_quote"],
         "response_date": date,
-        "use_period": fact["use_period"] or derived,
+        "use_period": use_period,
         "evidence_quote": fact["evidence_quote"],
     }
-    upsert(tables, "responses", key, response, outcome)
+    upsert(tables, "responses", key, response, outcome, fact["_where"])
     if fact["search_range_label"] or fact["searches_reported_text"]:
+        quote = fact["count_evidence_quote"] or fact["evidence_quote"]
+        wording = fact["searches_reported_text"] or fact["search_range_label"]
+        if (missing := evidence.unstated(wording, quote)) and not fact["count_note"]:
+            raise Refused(
+                f"the count's '{missing}' is not in its evidence quote",
+                "searches_reported_text",
+                "put the source's sentence that states the number in count_evidence_quote; if the source states it "
+                "where no sentence can be quoted (a table, a chart), say where in count_note",
+            )
         count = {
             "search_range": fact["search_range_label"],
             "searches_min": fact["searches_min"],
@@ -222,7 +363,7 @@ def apply(fact: dict[str, str], tables: dict[str, list[dict[str, str]]], outcome
             "note": fact["count_note"],
             "evidence_quote": fact["count_evidence_quote"] or fact["evidence_quote"],
         }
-        upsert(tables, "search_counts", key, count, outcome)
+        upsert(tables, "search_counts", key, count, outcome, fact["_where"])
     if agency_id not in outcome.agencies:
         outcome.agencies.append(agency_id)
 
@@ -230,11 +371,14 @@ def apply(fact: dict[str, str], tables: dict[str, list[dict[str, str]]], outcome
 WHAT = {"responses": "response", "search_counts": "count"}  # as the printed lines name them
 
 
-def upsert(tables: dict, table: str, key: tuple[str, str], values: dict[str, str], outcome: Outcome) -> None:
+def upsert(
+    tables: dict, table: str, key: tuple[str, str], values: dict[str, str], outcome: Outcome, where: str
+) -> None:
     """The row of this agency and source: added, or corrected with the values given."""
     rows = tables[table]
     existing = next((r for r in rows if (r["agency_id"], r["source_id"]) == key), None)
     label = f"{WHAT[table]} {key[0]} / {key[1]}"
+    outcome.rows[(table, "/".join(key))] = where
     if existing is None:
         template = dict.fromkeys(schema.TABLES[table]["columns"], "")
         rows.append(template | {"agency_id": key[0], "source_id": key[1]} | values)
@@ -252,7 +396,7 @@ def add(facts: list[dict[str, str]], data: Path, db: Path, dry_run: bool = False
         try:
             apply(fact, tables, outcome)
         except Refused as error:
-            refused.append(f"{fact['_where']}: {error}")
+            refused.append(error.at(fact["_where"]))
     if refused:
         raise Refused("\n".join(refused))
     root = data.resolve().parent
@@ -260,12 +404,51 @@ def add(facts: list[dict[str, str]], data: Path, db: Path, dry_run: bool = False
     try:
         staged = transaction.copy_data(data, folder)
         write_data(staged, tables)
-        build_db.build(staged, folder / "clearview.db")
+        try:
+            build_db.build(staged, folder / "clearview.db")
+        except validate.BuildError as error:
+            raise validate.BuildError([at_fact(problem, staged, outcome) for problem in error.problems]) from None
         if not dry_run:
             transaction.commit(root, transaction.changed_files(staged, data) + [(folder / "clearview.db", db)])
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return outcome
+
+
+# The facts' columns that write each file's columns, so that the build's problems name what the editor wrote.
+FACT_COLUMNS = {
+    "name": "agency_name",
+    "state_province": "state",
+    "url": "source_url",
+    "title": "source_title",
+    "published": "source_date",
+    "publisher": "source_publisher",
+    "response_status": "response_category",
+    "statement": "response_quote",
+    "response_date": "source_date",
+    "searches_reported": "searches_reported_text",
+    "search_range": "search_range_label",
+    "note": "count_note",
+}
+
+
+def at_fact(problem: validate.Problem, staged: Path, outcome: Outcome) -> validate.Problem | str:
+    """A problem the build found in a row a fact wrote, told at the fact's row and column."""
+    table = problem.file.removeprefix("data/").removesuffix(".csv")
+    if table not in schema.TABLES or not problem.line:
+        return problem
+    with open(staged / f"{table}.csv", encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        row = next((r for r in reader if reader.line_num >= problem.line), None)
+    key = "/".join(row[c] for c in schema.TABLES[table]["key"]) if row else ""
+    where = outcome.rows.get((table, key))
+    if where is None:
+        return problem  # a row already in data/: its own file and line
+    column = FACT_COLUMNS.get(problem.column, problem.column)
+    if table == "search_counts" and problem.column == "evidence_quote":
+        column = "count_evidence_quote"
+    value = f" (value {problem.value!r})" if problem.value else ""
+    return Refused(f"{problem.message}{value}", column, problem.fix).at(where)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -278,9 +461,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site", default=os.environ.get("SITE", "http://127.0.0.1:8001"), help="for the page URLs")
     parser.add_argument("--dry-run", action="store_true", help="check and build, but change nothing")
     args = parser.parse_args(argv)
+    notes: list[str] = []
     try:
         if args.facts:
-            facts = read_facts(args.facts)
+            facts = read_facts(args.facts, notes)
         else:
             facts = [{c: clean_text(getattr(args, c)) for c in COLUMNS} | {"_where": "the command line"}]
         with transaction.exclusive(args.data.resolve().parent, "make add") as recovered:
@@ -293,13 +477,15 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return transaction.interrupted("make add")
     except Refused as error:
-        print(f"{error}\nnothing was added: data/ is as it was", file=sys.stderr)
+        print(f"{error.at('') if error.column else error}\nnothing was added: data/ is as it was", file=sys.stderr)
         return 1
     except validate.BuildError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
         print("the build refused the new rows: data/ is as it was, and so is the database", file=sys.stderr)
         return 1
+    for line in notes + outcome.notes:
+        print(line)
     for line in outcome.added:
         print(f"added {line}")
     for line in outcome.changed:

@@ -17,16 +17,12 @@ from clearview.normalise import fold
 # The languages the sources are written in (num2words' codes).
 LANGUAGES = ("en", "de", "fr", "nl", "fi", "it", "sv", "no", "da", "es", "pt")
 # Words for an amount that no single number spells: "dozens", "Hunderte", "centaines".
-AMOUNT_WORDS = (
-    "dozen dozens hundreds thousands millions couple handful "
-    "dutzend dutzende hunderte tausende "
-    "douzaine douzaines centaines milliers "
-    "tientallen honderden duizenden "
-    "kymmenia satoja tuhansia "
-    "decine centinaia migliaia "
-    "hundratals tusentals hundrevis tusenvis hundredvis "
-    "docena docenas cientos miles centenas milhares dezenas"
-).split()
+AMOUNT_WORDS = [
+    *("dozen", "dozens", "hundreds", "thousands", "millions", "handful"),
+    *("dutzend", "dutzende", "hunderte", "tausende", "douzaine", "douzaines", "centaines", "milliers"),
+    *("tientallen", "honderden", "duizenden", "kymmenia", "satoja", "tuhansia", "decine", "centinaia", "migliaia"),
+    *("hundratals", "tusentals", "hundrevis", "tusenvis", "docena", "docenas", "cientos", "centenas", "milhares"),
+]
 DIGITS = re.compile(r"\d{1,3}(?:[,.\u00a0\u202f\u2009 ]\d{3})+(?!\d)|\d+")
 
 
@@ -48,10 +44,16 @@ def in_words(number: int) -> frozenset[str]:
 
 
 @cache
+def word_values() -> dict[str, int]:
+    """The number each number word names ("zwolf" -> 12)."""
+    return {w: n for n in [*range(1, 21), *range(30, 100, 10), 100, 1000, 10**6] for w in in_words(n)}
+
+
+@cache
 def number_words() -> tuple[str, ...]:
     """Every word that names an amount, longest first so "seventeen" is read before "seven"."""
-    words = {w for n in [*range(1, 21), *range(30, 100, 10), 100, 1000, 10**6] for w in in_words(n)}
-    return tuple(sorted({w for w in words | set(AMOUNT_WORDS) if len(w) >= 3}, key=lambda w: (-len(w), w)))
+    words = set(word_values()) | set(AMOUNT_WORDS)
+    return tuple(sorted({w for w in words if len(w) >= 3}, key=lambda w: (-len(w), w)))
 
 
 def unstated(reported: str, quote: str) -> str:
@@ -69,6 +71,6 @@ def unstated(reported: str, quote: str) -> str:
     ]
     said = [w for w in said if w]
     if said:
-        return next((w for w in said if w not in folded), "")
+        return next((w for w in said if w not in folded and word_values().get(w) not in quoted_numbers), "")
     # No number at all ("a few searches"): the quote must carry the wording itself.
     return "" if fold(reported).strip() in folded else reported

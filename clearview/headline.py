@@ -40,6 +40,54 @@ def count_period(start: str, end: str, published: str) -> str:
     return NOT_STATED
 
 
+MONTHS = {
+    m: f"{i:02d}"
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for m in names
+}
+DATED = re.compile(
+    r"\b(?:(" + "|".join(MONTHS) + r")\.?(?:\s+\d{1,2})?(?:\s*(?:,|and|to|-)\s*\w+\.?)*\s+)?((?:19|20)\d\d)\b", re.I
+)
+
+
+def propose_period(quote: str, published: str) -> tuple[str, str]:
+    """make add's proposal for a response's use_period, with its reason: the dates the evidence quote gives the
+    use ("in October and November 2019" -> leaked; "in 2023" -> after), else the source's date (February 2020 or
+    before -> leaked), else not stated. A quote whose dates fall on both sides says nothing for certain."""
+    dated = [
+        (f"{year}-{MONTHS[month.lower()]}" if month else year, match.group(0).strip())
+        for match in DATED.finditer(quote)
+        for month, year in [match.groups()]
+    ]
+    sides = {by_leak_end(date) for date, _ in dated}
+    words = ", ".join(f"'{text}'" for _, text in dated)
+    if dated and sides == {True}:
+        return LEAKED, f"the quote dates the use {words}, February 2020 or before"
+    if dated and sides == {False}:
+        return AFTER, f"the quote dates the use {words}, after February 2020"
+    if published and by_leak_end(published):
+        return LEAKED, f"the source is dated {published}, February 2020 or before"
+    if dated:
+        return NOT_STATED, f"the quote's dates ({words}) do not place the use on one side of February 2020"
+    return NOT_STATED, "neither the quote nor the source's date places the use"
+
+
 def response_period_problem(use_period: str, published: str) -> str:
     """Why a response's stated period cannot be, or '' if it can."""
     if use_period == AFTER and published and by_leak_end(published):

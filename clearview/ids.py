@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from urllib.parse import urlparse
+from urllib.parse import parse_qsl, urlencode, urlparse, urlsplit, urlunsplit
 
 import pycountry
 
-from clearview.normalise import clean_text, slugify
+from clearview.normalise import clean_code, clean_text, slugify
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -87,6 +87,14 @@ def split_name(raw: str) -> tuple[str, list[str]]:
     return name, [part for part in parts if not country_code(part)]
 
 
+def agency_type(raw: str) -> str:
+    """A key of agency_types.csv for the research's free text: the text as the first import mapped it
+    (AGENCY_TYPES), else the word before its parenthesis ("police (municipal)" -> police), else the text as a key."""
+    text = clean_text(raw).lower()
+    base = text.partition(" (")[0].strip()
+    return AGENCY_TYPES.get(text) or AGENCY_TYPES.get(base) or clean_code(text)
+
+
 def agency_id(name: str) -> str:
     return slugify(split_name(name)[0])
 
@@ -95,6 +103,24 @@ def source_id(url: str) -> str:
     if url.startswith("seed:"):
         return "archive-" + url.removeprefix("seed:").split("_")[0]
     return f"{slugify(host(url))}-{hashlib.sha1(url.encode()).hexdigest()[:6]}"
+
+
+TRACKING = re.compile(
+    r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|ocid|cmpid|__twitter_impression)$", re.I
+)
+
+
+def canonical_url(url: str) -> str:
+    """The form a source's address is stored and matched in: scheme and host in lower case, no default port, no
+    fragment, no tracking parameters (utm_*, fbclid, ...), no trailing slash after a path. Other parameters stay:
+    some sites name the article by them ("?p=14552")."""
+    if url.startswith("seed:") or "://" not in url:
+        return url
+    parts = urlsplit(url.strip())
+    host_part = (parts.hostname or "") + (f":{parts.port}" if parts.port and parts.port not in (80, 443) else "")
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING.match(k)])
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit((parts.scheme.lower(), host_part.lower(), path, query, ""))
 
 
 def host(url: str) -> str:

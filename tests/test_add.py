@@ -135,9 +135,9 @@ def test_an_ambiguous_agency_is_refused_with_its_candidates(data, tmp_path, run_
     )
     run = run_add(facts, data, tmp_path / "clearview.db")
     assert run.returncode == 1
-    assert "facts.csv:2: 'Synthetic Timmins Police' could be any of" in run.stderr
+    assert "facts.csv:2, column 'agency_name': 'Synthetic Timmins Police' could be any of" in run.stderr
     assert "synthetic-timmins-police," in run.stderr and "synthetic-timmins-police-2," in run.stderr
-    assert "Write agency_id" in run.stderr and "nothing was added" in run.stderr
+    assert "Fix: write the agency_id" in run.stderr and "nothing was added" in run.stderr
     assert {p.name: p.read_bytes() for p in data.glob("*.csv")} == before
 
 
@@ -145,11 +145,16 @@ def test_a_fact_the_build_refuses_leaves_data_as_it_was(data, tmp_path, run_add)
     before = {p.name: p.read_bytes() for p in data.glob("*.csv")}
     facts = facts_file(
         tmp_path,
-        [NEW_AGENCY | {"city": "Xyzzyville", "source_url": "https://example.org/d", "evidence_quote": "synthetic"}],
+        [
+            NEW_AGENCY
+            | {"source_url": "https://example.org/d", "evidence_quote": "synthetic"}
+            | {"source_date": "2019-05-01", "use_period": "after"}
+        ],
     )
     run = run_add(facts, data, tmp_path / "clearview.db")
     assert run.returncode == 1
-    assert "column 'city': no place of that name in the gazetteer (value 'Xyzzyville')" in run.stderr
+    # The build's refusal, told at the editor's row and column, not at a line of data/ that is not there.
+    assert "facts.csv:2, column 'use_period': " in run.stderr and "data/responses.csv" not in run.stderr
     assert "data/ is as it was" in run.stderr
     assert {p.name: p.read_bytes() for p in data.glob("*.csv")} == before
     assert not (tmp_path / "clearview.db").exists()
@@ -159,7 +164,7 @@ def test_a_fact_without_the_sources_words_is_refused(data, tmp_path, run_add):
     facts = facts_file(tmp_path, [NEW_AGENCY | {"source_url": "https://example.org/e"}])
     run = run_add(facts, data, tmp_path / "clearview.db")
     assert run.returncode == 1
-    assert "evidence_quote missing" in run.stderr
+    assert "facts.csv:2, column 'evidence_quote': missing. Fix: every fact needs" in run.stderr
 
 
 def test_one_fact_from_the_command_line(data, tmp_path):
@@ -189,3 +194,123 @@ def test_the_id_rules_data_readme_documents():
         "Senado Federal",
         ["Federal Senate Police"],
     )
+
+
+def added(data: Path, table: str) -> list[dict]:
+    return rows(data / f"{table}.csv")
+
+
+def test_a_windows_1252_file_is_read_and_the_editor_told(data, tmp_path, run_add):
+    facts = facts_file(tmp_path, [NEW_AGENCY | {"source_url": "https://example.org/w", "evidence_quote": "Zürich’s"}])
+    facts.write_bytes(facts.read_text(encoding="utf-8").encode("cp1252"))
+    run = run_add(facts, data, tmp_path / "clearview.db")
+    assert run.returncode == 0, run.stderr
+    assert "facts.csv is not UTF-8: read as Windows-1252 (first at line 2)" in run.stdout
+    assert any(r["evidence_quote"] == "Zürich’s" for r in added(data, "responses"))
+
+
+def test_a_file_in_no_known_encoding_is_refused_at_its_line(data, tmp_path, run_add):
+    facts = facts_file(tmp_path, [NEW_AGENCY | {"source_url": "https://example.org/w", "evidence_quote": "x"}])
+    facts.write_bytes(facts.read_bytes() + b"bad \x81 byte\n")
+    run = run_add(facts, data, tmp_path / "clearview.db")
+    assert run.returncode == 1 and "facts.csv:3: the file is not UTF-8 (byte 0x81)" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_a_source_is_found_by_its_canonical_address_and_new_ones_stored_so(data, tmp_path, run_add):
+    facts = facts_file(
+        tmp_path,
+        [
+            NEW_AGENCY | {"source_url": "HTTPS://Example.org/synthetic-1/?utm_source=feed&fbclid=1#top"},
+            NEW_AGENCY | {"source_url": "https://example.org/new/?utm_medium=email&p=7"},
+        ],
+    )
+    for fact in rows(facts):
+        assert fact["source_url"]
+    write_csv(facts, [r | {"evidence_quote": "synthetic"} for r in rows(facts)])
+    before = len(added(data, "sources"))
+    run = run_add(facts, data, tmp_path / "clearview.db")
+    assert run.returncode == 0, run.stderr
+    sources = added(data, "sources")
+    assert len(sources) == before + 1 and sources[-1]["url"] == "https://example.org/new?p=7"
+
+
+def test_a_name_that_mixes_scripts_is_refused_with_the_letter_and_its_place(data, tmp_path, run_add):
+    cyrillic = "Synthetic Тhunder Bay Police"  # the T is Cyrillic
+    facts = facts_file(tmp_path, [NEW_AGENCY | {"agency_name": cyrillic, "source_url": "https://example.org/c"}])
+    write_csv(facts, [r | {"evidence_quote": "synthetic"} for r in rows(facts)])
+    run = run_add(facts, data, tmp_path / "clearview.db")
+    assert run.returncode == 1
+    assert "column 'agency_name': the name mixes scripts: 'Т' (U+0422, CYRILLIC CAPITAL LETTER TE) at character 11" in (
+        run.stderr
+    )
+
+
+def test_a_near_name_shows_what_differs_and_yes_in_new_agency_adds_it(data, tmp_path, run_add):
+    near = NEW_AGENCY | {"agency_name": "Synthetic Timmins Police Unit", "city": "Timmins"}
+    near |= {"source_url": "https://example.org/n", "evidence_quote": "synthetic"}
+    run = run_add(facts_file(tmp_path, [near]), data, tmp_path / "clearview.db")
+    assert run.returncode == 1
+    assert (
+        "is near an agency already listed: Synthetic Timmins Police (test data) (synthetic-timmins-police,"
+        in run.stderr
+    )
+    assert "'Unit' here, '(test data)' there" in run.stderr and "write yes in new_agency" in run.stderr
+    run = run_add(facts_file(tmp_path, [near | {"new_agency": "yes"}]), data, tmp_path / "clearview.db")
+    assert run.returncode == 0, run.stderr
+    assert "synthetic-timmins-police-unit" in [a["agency_id"] for a in added(data, "agencies")]
+
+
+def test_the_researchs_free_text_types_and_a_county_the_gazetteer_lacks_go_in(data, tmp_path, run_add):
+    fact = NEW_AGENCY | {"agency_name": "Synthetic Windham Police", "agency_type": "police (municipal)", "city": ""}
+    fact |= {"county": "Windham", "state": "CT", "country": "US", "source_url": "https://example.org/t"}
+    run = run_add(facts_file(tmp_path, [fact | {"evidence_quote": "synthetic"}]), data, tmp_path / "clearview.db")
+    assert run.returncode == 0, run.stderr
+    agency = next(a for a in added(data, "agencies") if a["agency_id"] == "synthetic-windham-police")
+    assert agency["agency_type"] == "police_department" and agency["county"] == "Windham County"
+    assert agency["latitude"] and "the gazetteer lacks the county Windham County: placed at" in agency["location_note"]
+    assert "warning: synthetic-windham-police: the gazetteer lacks the county Windham County" in run.stdout
+    unknown = fact | {"agency_name": "Synthetic Other Force", "agency_type": "space force", "evidence_quote": "x"}
+    run = run_add(facts_file(tmp_path, [unknown]), data, tmp_path / "clearview.db")
+    assert run.returncode == 1 and "column 'agency_type': 'space force' is not an agency type" in run.stderr
+
+
+def test_use_period_is_proposed_from_the_quote_with_its_reason(data, tmp_path, run_add):
+    quote = "Officers ran searches in October and November 2019."
+    fact = NEW_AGENCY | {"source_url": "https://example.org/p", "source_date": "2022-05-01", "evidence_quote": quote}
+    run = run_add(facts_file(tmp_path, [fact]), data, tmp_path / "clearview.db")
+    assert run.returncode == 0, run.stderr
+    assert "facts.csv:2: use_period leaked: the quote dates the use 'October and November 2019'" in run.stdout
+    assert (
+        next(r for r in added(data, "responses") if r["source_id"].startswith("example-org"))["use_period"] == "leaked"
+    )
+
+
+@pytest.mark.parametrize(
+    "wording, quote, ok",
+    [
+        ("more than 5,000 searches", "The department used the tool a great deal.", False),
+        ("more than 5,000 searches", "Il a effectué plus de 5.000 recherches.", True),
+        ("more than 3,400", "more than 3 400 searches", True),
+        ("noin 120", "hakuja tehtiin noin 120", True),
+        ("two dozen", "ran two dozen searches", True),
+        ("zwölfmal", "wurde zwölfmal genutzt", True),
+        ("twelve times", "used it 12 times", True),
+        ("hundreds of searches", "no amount is given", False),
+    ],
+)
+def test_a_count_must_be_stated_by_its_evidence(data, tmp_path, run_add, wording, quote, ok):
+    fact = NEW_AGENCY | {"source_url": "https://example.org/q", "searches_reported_text": wording}
+    run = run_add(facts_file(tmp_path, [fact | {"evidence_quote": quote}]), data, tmp_path / "clearview.db")
+    assert (run.returncode == 0) == ok, run.stderr
+    if not ok:
+        assert "facts.csv:2, column 'searches_reported_text': the count's" in run.stderr
+        assert "is not in its evidence quote. Fix: put the source's sentence" in run.stderr
+
+
+def test_a_dry_run_changes_nothing(data, tmp_path, capsys):
+    before = {p.name: p.read_bytes() for p in data.glob("*.csv")}
+    facts = facts_file(tmp_path, [NEW_AGENCY | {"source_url": "https://example.org/y", "evidence_quote": "x"}])
+    code = add.main([str(facts), "--data", str(data), "--db", str(tmp_path / "clearview.db"), "--dry-run"])
+    assert code == 0 and "dry run: the facts build cleanly; nothing was changed" in capsys.readouterr().out
+    assert {p.name: p.read_bytes() for p in data.glob("*.csv")} == before
