@@ -137,7 +137,7 @@ def generate(n: int, folder: Path, seed: int = 1) -> dict[str, int]:
                     "period_start": "2018",
                     "period_end": "2020-02",
                     "note": "",
-                    "evidence_quote": "synthetic: not a real quote",
+                    "evidence_quote": f"synthetic: not a real quote ({search_range})",
                 }
             )
     tables = {"agencies": agencies, "sources": sources, "responses": responses, "search_counts": counts}

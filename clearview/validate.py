@@ -14,7 +14,7 @@ from pathlib import Path
 import pycountry
 from rapidfuzz.distance import Levenshtein
 
-from clearview import headline, ids
+from clearview import evidence, headline, ids
 from clearview.normalise import (
     CONTROL,
     clean_text,
@@ -526,6 +526,19 @@ def check_counts(rows: list[Row], small: Tables) -> list[Problem]:
                     row["search_range"],
                     f"does not agree with searches_min/max {low or '?'}..{high or '?'}",
                     "keep the range the source states and leave min/max blank",
+                )
+            )
+        wording = row["searches_reported"] or row["search_range"]
+        if wording and not row["note"] and (missing := evidence.unstated(wording, row["evidence_quote"])):
+            problems.append(
+                Problem(
+                    label,
+                    line,
+                    "evidence_quote",
+                    "",
+                    f"does not state the count's '{missing}'",
+                    "quote the source's sentence that states the number; where no sentence can be quoted (a table, a "
+                    "chart), say in note where the source states it",
                 )
             )
         if not (row["search_range"] or row["searches_reported"]):

@@ -297,8 +297,22 @@ CASES = [
     ),
     Case(
         "count-evidence-empty",
-        replace("search_counts", "2020-02,,x\n", "2020-02,,\n"),
+        replace("search_counts", "2020-02,,synthetic: more than 120 searches\n", "2020-02,,\n"),
         ("data/search_counts.csv", 2, "evidence_quote", "value is missing"),
+    ),
+    Case(
+        "count-not-stated-by-its-evidence",
+        replace("search_counts", "synthetic: 101-500", "synthetic: a sentence with no number"),
+        ("data/search_counts.csv", 3, "evidence_quote", "does not state the count's '101'"),
+    ),
+    Case(
+        "count-stated-where-the-note-says",
+        replace(
+            "search_counts",
+            "101-500,searches,2018,2020-02,,synthetic: 101-500",
+            "101-500,searches,2018,2020-02,in the source's table,synthetic: a sentence with no number",
+        ),
+        check=lambda db: db["search_counts"].count == 3,
     ),
     Case(
         "new-agency-id-is-not-matched-to-a-look-alike",
