@@ -330,17 +330,22 @@ def apply(fact: dict[str, str], tables: dict[str, list[dict[str, str]]], outcome
     outcome.rows[("sources", source_id)] = fact["_where"]
     key = (agency_id, source_id)
     date = clean_date(fact["source_date"])
-    use_period = fact["use_period"]
-    if not use_period:
-        use_period, reason = headline.propose_period(fact["evidence_quote"], date)
-        outcome.notes.append(f"{fact['_where']}: use_period {use_period}: {reason} (write use_period to say otherwise)")
     response = {
-        "response_status": fact["response_category"] or "unknown",
+        "response_status": fact["response_category"],
         "statement": fact["response_quote"],
         "response_date": date,
-        "use_period": use_period,
+        "use_period": fact["use_period"],
         "evidence_quote": fact["evidence_quote"],
     }
+    if not any((r["agency_id"], r["source_id"]) == key for r in tables["responses"]):
+        # A new response: what the fact leaves out is unknown, and its period is proposed; a correction changes
+        # only what the fact gives.
+        response["response_status"] = response["response_status"] or "unknown"
+        if not response["use_period"]:
+            response["use_period"], reason = headline.propose_period(fact["evidence_quote"], date)
+            outcome.notes.append(
+                f"{fact['_where']}: use_period {response['use_period']}: {reason} (write use_period to say otherwise)"
+            )
     upsert(tables, "responses", key, response, outcome, fact["_where"])
     if fact["search_range_label"] or fact["searches_reported_text"]:
         quote = fact["count_evidence_quote"] or fact["evidence_quote"]
@@ -357,7 +362,8 @@ def apply(fact: dict[str, str], tables: dict[str, list[dict[str, str]]], outcome
             "searches_min": fact["searches_min"],
             "searches_max": fact["searches_max"],
             "searches_reported": fact["searches_reported_text"],
-            "measure": fact["measure"] or "searches",
+            "measure": fact["measure"]
+            or ("" if any((r["agency_id"], r["source_id"]) == key for r in tables["search_counts"]) else "searches"),
             "period_start": fact["period_start"],
             "period_end": fact["period_end"],
             "note": fact["count_note"],

@@ -314,3 +314,16 @@ def test_a_dry_run_changes_nothing(data, tmp_path, capsys):
     code = add.main([str(facts), "--data", str(data), "--db", str(tmp_path / "clearview.db"), "--dry-run"])
     assert code == 0 and "dry run: the facts build cleanly; nothing was changed" in capsys.readouterr().out
     assert {p.name: p.read_bytes() for p in data.glob("*.csv")} == before
+
+
+def test_a_correction_changes_only_what_it_gives(data, tmp_path, run_add):
+    before = next(r for r in added(data, "responses") if r["source_id"] == "synthetic-source-2")
+    fact = {"agency_id": before["agency_id"], "source_url": "seed:synthetic-document.txt"}
+    fact |= {"searches_reported_text": "101-500", "evidence_quote": "synthetic: 101-500, now quoted in full"}
+    run = run_add(facts_file(tmp_path, [fact]), data, tmp_path / "clearview.db")
+    assert run.returncode == 0, run.stderr
+    after = next(r for r in added(data, "responses") if r["source_id"] == "synthetic-source-2")
+    assert {k: v for k, v in after.items() if k != "evidence_quote"} == {
+        k: v for k, v in before.items() if k != "evidence_quote"
+    }
+    assert after["evidence_quote"] == "synthetic: 101-500, now quoted in full"
