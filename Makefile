@@ -18,7 +18,7 @@ CHROMIUM ?= /usr/bin/chromium
 AXE_VERSION := 4.14.1
 AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: help install build serve check test add attack lint profile clean browser release loadtest static static-serve publish-static publish-generate publish bench bench-full
+.PHONY: help install build serve check test add preview attack lint profile clean browser release loadtest static static-serve publish-static publish-generate publish bench bench-full
 
 help: ## this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /\1\t/' | expand -t 18
@@ -64,6 +64,10 @@ release: $(INSTALLED) ## record what changed since the last release, as a new re
 # Facts in the research's columns (data/README.md, "Adding facts"): FILE=facts.csv, or ARGS='--agency-name ...'.
 add: $(INSTALLED) ## add or correct sourced facts: make add FILE=facts.csv (data/README.md)
 	$(BIN)/python -m clearview.add $(FILE) $(ARGS)
+
+# The same, changing nothing: each agency's headline before and after, and the pages that change.
+preview: $(INSTALLED) ## what make add would change, changing nothing: make preview FILE=facts.csv
+	$(BIN)/python -m clearview.add $(FILE) $(ARGS) --dry-run
 
 serve: clearview.db ## run the site on http://127.0.0.1:8001/ (builds first if data/ or the build changed)
 	@echo "==> serving on http://$(HOST):$(PORT)/"

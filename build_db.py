@@ -45,6 +45,7 @@ from clearview.normalise import (
 from clearview.schema import (
     CODE_COLUMNS,
     DATE_COLUMNS,
+    FACT_TABLES,
     TABLES,
 )
 from clearview.validate import (
@@ -387,6 +388,7 @@ def build_in(folder: Path, data_dir: Path, db_path: Path, allow_removed: bool, s
     with step("geocode, summarise, load"):
         output = Output(folder / "clearview.sqlite")
         output.small(found.small)
+        output.release_state(unreleased(data_dir))
         unplaced: list[Problem] = []
         output.agencies(summarised(staging, Rules(found.small), unplaced))
         if unplaced:
@@ -399,6 +401,16 @@ def build_in(folder: Path, data_dir: Path, db_path: Path, allow_removed: bool, s
         index(output.path)
     os.replace(output.path, db_path)
     return found.rows
+
+
+def unreleased(data_dir: Path) -> bool:
+    """data/'s fact files differ from the last release's copies (data/released/, written by make release)."""
+    released = data_dir / "released"
+    return any(
+        not (released / f"{name}.csv").exists()
+        or (data_dir / f"{name}.csv").read_bytes() != (released / f"{name}.csv").read_bytes()
+        for name in FACT_TABLES
+    )
 
 
 class Steps:

@@ -21,10 +21,12 @@ import difflib
 import io
 import os
 import shutil
+import sqlite3
 import sys
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from confusable_homoglyphs import categories, confusables
 from rapidfuzz import fuzz
@@ -90,6 +92,7 @@ class Outcome:
     agencies: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what make add chose for the editor, with its reason
     rows: dict[tuple[str, str], str] = field(default_factory=dict)  # (file, record key) -> the fact's row
+    preview: list[str] = field(default_factory=list)  # each agency's headline before and after, and its pages
 
 
 def decode_facts(path: Path, notes: list[str]) -> str:
@@ -414,11 +417,48 @@ def add(facts: list[dict[str, str]], data: Path, db: Path, dry_run: bool = False
             build_db.build(staged, folder / "clearview.db")
         except validate.BuildError as error:
             raise validate.BuildError([at_fact(problem, staged, outcome) for problem in error.problems]) from None
+        outcome.preview = preview(outcome.agencies, db, folder / "clearview.db")
         if not dry_run:
             transaction.commit(root, transaction.changed_files(staged, data) + [(folder / "clearview.db", db)])
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return outcome
+
+
+HEADLINE = ("response_label", "count_words", "period_label", "source_words")
+
+
+def preview(agency_ids: list[str], before: Path, after: Path) -> list[str]:
+    """What a reader will see change: each agency's headline (response, count, period, strongest source) before and
+    after, and the pages that show it."""
+
+    def shown(path: Path, agency_id: str) -> dict | None:
+        if not path.exists():
+            return None
+        with sqlite3.connect(path) as connection:
+            connection.row_factory = sqlite3.Row
+            row = connection.execute("select * from agency_shown where agency_id = ?", [agency_id]).fetchone()
+        return dict(row) if row else None
+
+    lines = []
+    for agency_id in agency_ids:
+        old, new = shown(before, agency_id), shown(after, agency_id)
+        if new is None:
+            continue
+        lines.append(f"{new['name']} ({'new agency' if old is None else 'changed'}):")
+        for column in HEADLINE:
+            if old is None or old[column] == new[column]:
+                lines.append(f"  {column.removesuffix('_label').removesuffix('_words')}: {new[column]}")
+            else:
+                lines.append(
+                    f"  {column.removesuffix('_label').removesuffix('_words')}: {old[column]} -> {new[column]}"
+                )
+        place = new["city"] or new["county"] or new["state_province"] or new["country_name"]
+        lines.append(
+            f"  pages: /agency/{agency_id}, /search?q={quote(place)}, /browse/country/{new['country'].lower()}, "
+            "/map, /tallies"
+        )
+    return lines
 
 
 # The facts' columns that write each file's columns, so that the build's problems name what the editor wrote.
@@ -498,6 +538,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"changed {line}")
     for agency_id in outcome.agencies:
         print(f"{args.site.rstrip('/')}/agency/{agency_id}")
+    for line in outcome.preview:
+        print(line)
     if args.dry_run:
         print("dry run: the facts build cleanly; nothing was changed")
     else:

@@ -111,6 +111,10 @@ class Output:
                 f"insert into [{name}] ({names}) values ({marks})", map(itemgetter(*columns), rows)
             )
 
+    def release_state(self, unreleased: bool) -> None:
+        """Whether data/ holds changes the last release does not (every page's footer says so until make release)."""
+        self.db["release_state"].insert({"unreleased": int(unreleased)})
+
     def small(self, small: Tables) -> None:
         for name, rows in small.items():
             if name not in STREAMED:

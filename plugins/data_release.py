@@ -11,7 +11,10 @@ RELEASE_SQL = "select version, released from releases order by released desc, ro
 
 async def latest_release(database) -> dict | None:
     row = (await database.execute(RELEASE_SQL)).first()
-    return dict(row) if row else None
+    if not row:
+        return None
+    state = (await database.execute("select unreleased from release_state")).first()
+    return dict(row) | {"unreleased": bool(state and state["unreleased"])}
 
 
 @hookimpl

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
+import build_db
 from clearview import add, ids
 from tests.conftest import ROOT, synthetic_data, write_csv
 
@@ -327,3 +328,15 @@ def test_a_correction_changes_only_what_it_gives(data, tmp_path, run_add):
         k: v for k, v in before.items() if k != "evidence_quote"
     }
     assert after["evidence_quote"] == "synthetic: 101-500, now quoted in full"
+
+
+def test_the_preview_shows_each_headline_before_and_after(data, tmp_path, capsys):
+    db = tmp_path / "clearview.db"
+    build_db.build(data, db)
+    fact = {"agency_id": "synthetic-federal-agency", "source_url": "https://example.org/synthetic-1"}
+    fact |= {"response_category": "confirmed_use", "evidence_quote": "synthetic: it confirmed"}
+    code = add.main([str(facts_file(tmp_path, [fact])), "--data", str(data), "--db", str(db), "--dry-run"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Synthetic Federal Agency (test data) (changed):" in out
+    assert "  response: Denied -> Confirmed use" in out and "  pages: /agency/synthetic-federal-agency," in out

@@ -141,3 +141,18 @@ def test_a_new_column_is_recorded_as_a_change_for_every_record(tmp_path):
     assert [(c["record"], c["column_name"], c["old_value"], c["new_value"]) for c in changes] == [
         ("synthetic-a", "aliases", "", "SA")
     ]
+
+
+async def test_pages_built_from_unreleased_data_say_so_until_the_release(unreleased_data, tmp_path):
+    from clearview.app import make_datasette
+    from tests.conftest import page_text
+
+    db = tmp_path / "site" / "clearview.db"
+    db.parent.mkdir()
+    made = release.release(unreleased_data, date="2026-01-05", db=db)
+    said = page_text((await make_datasette(db).client.get("/methodology")).text)
+    assert f"Data release {made['version']}" in said and "Unreleased changes" not in said
+    edit_agency_name(unreleased_data, "timmins-police-service", "Timmins Police Service (renamed for a test)")
+    build_db.build(unreleased_data, db)
+    said = page_text((await make_datasette(db).client.get("/methodology")).text)
+    assert f"Unreleased changes since release {made['version']}" in said
