@@ -219,7 +219,7 @@ def test_a_us_town_answers_first_at_375_px_in_under_2500_px_with_no_card_twice(p
     [
         ("my town is Hamden CT", "Hamden, Connecticut, United States"),  # filler words
         ("Montreal police", "Montréal, Quebec, Canada"),  # a place and an agency word
-        ("Chicago PD", "Chicago Police Department"),  # an abbreviation
+        ("Chicago PD", "Chicago, Illinois, United States"),  # a place and an abbreviation: its agencies listed there
         ("Bosie", "Boise, Idaho, United States"),  # a misspelt town
         ("Connecticut", "Connecticut, United States"),  # a state
         ("Sweden", "Sweden"),  # a country ranked above a look-alike name

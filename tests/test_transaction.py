@@ -91,7 +91,8 @@ def test_an_interrupt_at_any_moment_leaves_before_or_after(tmp_path: Path, what:
         time.sleep(chance.uniform(0.2, 2.5))
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=60)
-        assert b"Traceback" not in err, err.decode()
+        # Only Python's own start, before the project's code is loaded, can still end in a traceback.
+        assert b"Traceback" not in err or (b"/clearview/" not in err and b"KeyboardInterrupt" in err), err.decode()
         now = consistent(root)
         outcomes.add("before" if now == before else "after")
         if now != before:  # back to the start, so that the next try can be interrupted again
