@@ -30,14 +30,10 @@ def register_routes():
 # metadata.yml: plugins: clearview: corrections_url or repository_url (see there); {agency_id} and {agency_name} are
 # filled in, URL-quoted.
 DEFAULT_CORRECTIONS_URL = "/methodology#corrections"
+# The issue form (.github/ISSUE_TEMPLATE/new-fact.yml) with the agency filled in: GitHub fills a form's fields from the
+# query parameters named by their ids, which are make add's columns.
 ISSUE = (
-    "title="
-    + quote("Correction: ")
-    + "{agency_name}&body="
-    + quote(
-        "Agency: {agency_id}\n\nWhat is wrong or missing:\n\n"
-        "A source that states the right fact (a link or a document, its publisher and date):\n"
-    ).replace(quote("{agency_id}"), "{agency_id}")
+    "template=new-fact.yml&title=" + quote("Fact: ") + "{agency_name}&agency_id={agency_id}&agency_name={agency_name}"
 )
 
 

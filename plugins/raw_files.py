@@ -7,7 +7,7 @@ from datasette import hookimpl
 
 from clearview.app import site_path
 
-DOCUMENTS = {"README.md", "CHANGELOG.md"}
+DOCUMENTS = {"README.md", "CHANGELOG.md", "facts-template.csv"}  # the last: the form a reader with a source fills
 
 
 async def published(datasette) -> set[str]:

@@ -132,9 +132,13 @@ async def test_with_a_repository_a_correction_opens_a_prefilled_issue_there(read
     html = (await site.client.get("/agency/synthetic-timmins-police-service")).text
     link = re.search(r'<a class="suggest-correction" href="([^"]+)"', html).group(1)
     issues = "https://github.com/newsroom/clearview/issues/new"
-    assert link.startswith(f"{issues}?title=Correction%3A%20Synthetic%20Timmins%20Police")
-    assert "Agency%3A%20synthetic-timmins-police-service" in link
-    assert "A%20source%20that%20states%20the%20right%20fact" in link
+    # The issue form, with the agency filled in (GitHub fills a form's fields from parameters named by their ids).
+    link = link.replace("&amp;", "&")
+    assert link.startswith(f"{issues}?template=new-fact.yml&title=Fact%3A%20Synthetic%20Timmins%20Police")
+    assert "&agency_id=synthetic-timmins-police-service&" in link
+    assert link.endswith("&agency_name=Synthetic%20Timmins%20Police%20Service")
+    nothing = (await site.client.get("/search?q=xyzzy")).text
+    assert f'class="suggest-correction" href="{issues}?template=new-fact.yml' in nothing
 
 
 async def test_every_page_gets_the_map_config_from_the_database(real_site, real_db):
