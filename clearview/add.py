@@ -79,6 +79,9 @@ class Refused(Exception):
         super().__init__(message)
         self.column, self.message, self.fix = column, message, fix
 
+    def __str__(self) -> str:
+        return self.message + (f". Fix: {self.fix}" if self.fix else "")
+
     def at(self, where: str) -> str:
         """facts.csv:3, column 'searches_reported_text': ... Fix: ..."""
         column = f", column '{self.column}'" if self.column else ""
@@ -187,7 +190,8 @@ def find_agency(fact: dict[str, str], agencies: list[dict[str, str]]) -> dict[st
 
 def candidates(agencies, typed: str) -> str:
     return "; ".join(
-        f"{a['name']} ({a['agency_id']}, {a['state_province'] or a['country']}; {difference(typed, a['name'])})"
+        f"{a['name']} ({a['agency_id']}, {subdivision_name(a['state_province'], a['country']) or a['country']}; "
+        f"{difference(typed, a['name'])})"
         for a in agencies
     )
 
@@ -523,7 +527,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return transaction.interrupted("make add")
     except Refused as error:
-        print(f"{error.at('') if error.column else error}\nnothing was added: data/ is as it was", file=sys.stderr)
+        print(f"{error}\nnothing was added: data/ is as it was", file=sys.stderr)
         return 1
     except validate.BuildError as error:
         for problem in error.problems:
