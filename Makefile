@@ -20,8 +20,11 @@ AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
 
 .PHONY: help install build serve check test add preview attack lint profile clean browser release loadtest static static-serve publish-static publish-generate publish bench bench-full
 
-help: ## this list
+help: ## this list, and the editor's path
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /\1\t/' | expand -t 18
+	@echo
+	@echo "The editor's path (data/README.md): facts in a CSV with the source's own sentence for each (data/facts-template.csv),"
+	@echo "  then make preview FILE=facts.csv, make add FILE=facts.csv, make check, make release, and commit all of data/."
 
 $(INSTALLED): requirements.txt requirements-dev.txt constraints.txt
 	@echo "==> creating $(VENV) and installing pinned requirements"
