@@ -192,12 +192,16 @@ def real_db(tmp_path_factory) -> Path:
     return path
 
 
+def built(tmp_path_factory, name: str, make_data) -> Path:
+    """A database built from the data set make_data writes into a fresh folder."""
+    folder = tmp_path_factory.mktemp(name)
+    build_db.build(make_data(folder / "data"), folder / "clearview.db")
+    return folder / "clearview.db"
+
+
 @pytest.fixture(scope="session")
 def synthetic_db(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("synthetic")
-    path = folder / "clearview.db"
-    build_db.build(synthetic_data(folder / "data"), path)
-    return path
+    return built(tmp_path_factory, "synthetic", synthetic_data)
 
 
 @pytest.fixture
@@ -289,10 +293,7 @@ def reader_data(folder: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def reader_db(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("reader")
-    path = folder / "clearview.db"
-    build_db.build(reader_data(folder / "data"), path)
-    return path
+    return built(tmp_path_factory, "reader", reader_data)
 
 
 @pytest.fixture
