@@ -406,11 +406,7 @@ def build_in(folder: Path, data_dir: Path, db_path: Path, allow_removed: bool, s
 def unreleased(data_dir: Path) -> bool:
     """data/'s fact files differ from the last release's copies (data/released/, written by make release)."""
     released = data_dir / "released"
-    return any(
-        not (released / f"{name}.csv").exists()
-        or (data_dir / f"{name}.csv").read_bytes() != (released / f"{name}.csv").read_bytes()
-        for name in FACT_TABLES
-    )
+    return not all(transaction.same_file(data_dir / f"{n}.csv", released / f"{n}.csv") for n in FACT_TABLES)
 
 
 class Steps:

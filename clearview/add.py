@@ -24,7 +24,10 @@ import shutil
 import sqlite3
 import sys
 import unicodedata
+from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -344,16 +347,17 @@ def apply(fact: dict[str, str], tables: dict[str, list[dict[str, str]]], outcome
         "use_period": fact["use_period"],
         "evidence_quote": fact["evidence_quote"],
     }
-    if not any((r["agency_id"], r["source_id"]) == key for r in tables["responses"]):
-        # A new response: what the fact leaves out is unknown, and its period is proposed; a correction changes
-        # only what the fact gives.
-        response["response_status"] = response["response_status"] or "unknown"
-        if not response["use_period"]:
-            response["use_period"], reason = headline.propose_period(fact["evidence_quote"], date)
-            outcome.notes.append(
-                f"{fact['_where']}: use_period {response['use_period']}: {reason} (write use_period to say otherwise)"
-            )
-    upsert(tables, "responses", key, response, outcome, fact["_where"])
+
+    def first_response() -> dict[str, str]:
+        """A new response: what the fact leaves out is unknown, and its period is proposed (a correction changes only
+        what the fact gives)."""
+        if fact["use_period"]:
+            return {"response_status": "unknown"}
+        period, reason = headline.propose_period(fact["evidence_quote"], date)
+        outcome.notes.append(f"{fact['_where']}: use_period {period}: {reason} (write use_period to say otherwise)")
+        return {"response_status": "unknown", "use_period": period}
+
+    upsert(tables, "responses", key, response, outcome, fact["_where"], first_response)
     if fact["search_range_label"] or fact["searches_reported_text"]:
         quote = fact["count_evidence_quote"] or fact["evidence_quote"]
         wording = fact["searches_reported_text"] or fact["search_range_label"]
@@ -369,14 +373,13 @@ def apply(fact: dict[str, str], tables: dict[str, list[dict[str, str]]], outcome
             "searches_min": fact["searches_min"],
             "searches_max": fact["searches_max"],
             "searches_reported": fact["searches_reported_text"],
-            "measure": fact["measure"]
-            or ("" if any((r["agency_id"], r["source_id"]) == key for r in tables["search_counts"]) else "searches"),
+            "measure": fact["measure"],
             "period_start": fact["period_start"],
             "period_end": fact["period_end"],
             "note": fact["count_note"],
             "evidence_quote": fact["count_evidence_quote"] or fact["evidence_quote"],
         }
-        upsert(tables, "search_counts", key, count, outcome, fact["_where"])
+        upsert(tables, "search_counts", key, count, outcome, fact["_where"], lambda: {"measure": "searches"})
     if agency_id not in outcome.agencies:
         outcome.agencies.append(agency_id)
 
@@ -385,16 +388,24 @@ WHAT = {"responses": "response", "search_counts": "count"}  # as the printed lin
 
 
 def upsert(
-    tables: dict, table: str, key: tuple[str, str], values: dict[str, str], outcome: Outcome, where: str
+    tables: dict,
+    table: str,
+    key: tuple[str, str],
+    values: dict[str, str],
+    outcome: Outcome,
+    where: str,
+    defaults: Callable[[], dict[str, str]],
 ) -> None:
-    """The row of this agency and source: added, or corrected with the values given."""
+    """The row of this agency and source: added (defaults() filling what the values leave blank), or corrected with
+    the values given."""
     rows = tables[table]
     existing = next((r for r in rows if (r["agency_id"], r["source_id"]) == key), None)
     label = f"{WHAT[table]} {key[0]} / {key[1]}"
     outcome.rows[(table, "/".join(key))] = where
     if existing is None:
         template = dict.fromkeys(schema.TABLES[table]["columns"], "")
-        rows.append(template | {"agency_id": key[0], "source_id": key[1]} | values)
+        filled = {column: value for column, value in defaults().items() if not values.get(column)}
+        rows.append(template | {"agency_id": key[0], "source_id": key[1]} | values | filled)
         outcome.added.append(label)
     else:
         correct(existing, values, label, outcome)
@@ -420,7 +431,8 @@ def add(facts: list[dict[str, str]], data: Path, db: Path, dry_run: bool = False
         try:
             build_db.build(staged, folder / "clearview.db")
         except validate.BuildError as error:
-            raise validate.BuildError([at_fact(problem, staged, outcome) for problem in error.problems]) from None
+            keys = cache(lambda table: record_lines(staged / f"{table}.csv", schema.TABLES[table]["key"]))
+            raise validate.BuildError([at_fact(problem, keys, outcome) for problem in error.problems]) from None
         outcome.preview = preview(outcome.agencies, db, folder / "clearview.db")
         if not dry_run:
             transaction.commit(root, transaction.changed_files(staged, data) + [(folder / "clearview.db", db)])
@@ -435,34 +447,33 @@ HEADLINE = ("response_label", "count_words", "period_label", "source_words")
 def preview(agency_ids: list[str], before: Path, after: Path) -> list[str]:
     """What a reader will see change: each agency's headline (response, count, period, strongest source) before and
     after, and the pages that show it."""
-
-    def shown(path: Path, agency_id: str) -> dict | None:
-        if not path.exists():
-            return None
-        with sqlite3.connect(path) as connection:
-            connection.row_factory = sqlite3.Row
-            row = connection.execute("select * from agency_shown where agency_id = ?", [agency_id]).fetchone()
-        return dict(row) if row else None
-
+    old_rows, new_rows = shown(before, agency_ids), shown(after, agency_ids)
     lines = []
     for agency_id in agency_ids:
-        old, new = shown(before, agency_id), shown(after, agency_id)
+        old, new = old_rows.get(agency_id), new_rows.get(agency_id)
         if new is None:
             continue
         lines.append(f"{new['name']} ({'new agency' if old is None else 'changed'}):")
         for column in HEADLINE:
-            if old is None or old[column] == new[column]:
-                lines.append(f"  {column.removesuffix('_label').removesuffix('_words')}: {new[column]}")
-            else:
-                lines.append(
-                    f"  {column.removesuffix('_label').removesuffix('_words')}: {old[column]} -> {new[column]}"
-                )
+            was = "" if old is None or old[column] == new[column] else f"{old[column]} -> "
+            lines.append(f"  {column.removesuffix('_label').removesuffix('_words')}: {was}{new[column]}")
         place = new["city"] or new["county"] or new["state_province"] or new["country_name"]
         lines.append(
             f"  pages: /agency/{agency_id}, /search?q={quote(place)}, /browse/country/{new['country'].lower()}, "
             "/map, /tallies"
         )
     return lines
+
+
+def shown(path: Path, agency_ids: list[str]) -> dict[str, dict]:
+    """These agencies as agency_shown has them in the database at path (none if it is not built yet)."""
+    if not path.exists():
+        return {}
+    with closing(sqlite3.connect(path)) as connection:
+        connection.row_factory = sqlite3.Row
+        marks = ", ".join("?" * len(agency_ids))
+        rows = connection.execute(f"select * from agency_shown where agency_id in ({marks})", agency_ids)
+        return {row["agency_id"]: dict(row) for row in rows}
 
 
 # The facts' columns that write each file's columns, so that the build's problems name what the editor wrote.
@@ -482,16 +493,26 @@ FACT_COLUMNS = {
 }
 
 
-def at_fact(problem: validate.Problem, staged: Path, outcome: Outcome) -> validate.Problem | str:
-    """A problem the build found in a row a fact wrote, told at the fact's row and column."""
+def record_lines(path: Path, key: list[str]) -> dict[int, str]:
+    """Each record's key by the line it starts on, as the build counts lines."""
+    lines, start = {}, 2
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        for row in reader:
+            lines[start] = "/".join(row[column] for column in key)
+            start = reader.line_num + 1
+    return lines
+
+
+def at_fact(
+    problem: validate.Problem, keys: Callable[[str], dict[int, str]], outcome: Outcome
+) -> validate.Problem | str:
+    """A problem the build found in a row a fact wrote, told at the fact's row and column; keys(table) gives the
+    staged file's record keys by line, read once a file."""
     table = problem.file.removeprefix("data/").removesuffix(".csv")
     if table not in schema.TABLES or not problem.line:
         return problem
-    with open(staged / f"{table}.csv", encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        row = next((r for r in reader if reader.line_num >= problem.line), None)
-    key = "/".join(row[c] for c in schema.TABLES[table]["key"]) if row else ""
-    where = outcome.rows.get((table, key))
+    where = outcome.rows.get((table, keys(table).get(problem.line, "")))
     if where is None:
         return problem  # a row already in data/: its own file and line
     column = FACT_COLUMNS.get(problem.column, problem.column)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import cache
 from urllib.parse import parse_qsl, urlencode, urlparse, urlsplit, urlunsplit
 
 import pycountry
@@ -110,6 +111,7 @@ TRACKING = re.compile(
 )
 
 
+@cache  # make add compares each fact's address with every source's
 def canonical_url(url: str) -> str:
     """The form a source's address is stored and matched in: scheme and host in lower case, no default port, no
     fragment, no tracking parameters (utm_*, fbclid, ...), no trailing slash after a path. Other parameters stay:

@@ -10,6 +10,7 @@ gone.
 
 from __future__ import annotations
 
+import filecmp
 import json
 import os
 import shutil
@@ -32,8 +33,8 @@ class Busy(Exception):
 
 
 def pid_of(folder: Path) -> int | None:
-    digits = folder.name.split("-")[1] if folder.name.count("-") >= 1 else ""
-    return int(digits) if digits.isdigit() else None
+    parts = folder.name.split("-")  # .staged-<pid>, .building-<pid>-<random>
+    return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
 
 
 def alive(pid: int) -> bool:
@@ -42,8 +43,8 @@ def alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
-    return True
+        pass
+    return True  # running (a PermissionError says so too: it is someone else's)
 
 
 @contextmanager
@@ -132,9 +133,14 @@ def changed_files(staged_data: Path, data: Path) -> list[tuple[Path, Path]]:
     moves = []
     for staged in sorted(p for p in staged_data.rglob("*") if p.is_file()):
         target = data / staged.relative_to(staged_data)
-        if not target.exists() or target.read_bytes() != staged.read_bytes():
+        if not same_file(staged, target):
             moves.append((staged, target))
     return moves
+
+
+def same_file(one: Path, other: Path) -> bool:
+    """Both exist with the same bytes (sizes first: a large file that changed is rarely read)."""
+    return one.exists() and other.exists() and filecmp.cmp(one, other, shallow=False)
 
 
 def interrupted(what: str) -> int:
