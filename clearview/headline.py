@@ -1,7 +1,8 @@
 """The headline rules: what the site says first about an agency, chosen from everything its sources say.
 
 The methodology page and data/README.md state these rules in words; tests/test_headline.py checks each one.
-- Period: a fact is about the leaked data (2018 to February 2020), after it, or not stated, as its source says.
+- Period: a fact is about the leaked data (2018 to February 2020), after it, or not stated, as its source says; an
+  agency is "after" only when every fact of it is.
 - Response: a confirmation beats everything; among statuses that confirm nothing, the latest dated wins
   ("unknown", which says nothing of an answer, only where nothing else is known).
 - Count: the strongest statement about the leaked period, else the latest count with its period; only counts of
@@ -178,9 +179,10 @@ def count_in_words(count: Row | None, range_label: str) -> str:
 
 
 def agency_period(periods: Iterable[str]) -> str:
-    """Leaked if any fact places the use in 2018 to February 2020; after if facts place it only later."""
+    """Leaked if any fact places the use in 2018 to February 2020; after only if every fact places it later (an
+    undated fact may be about the leaked data, so it leaves the agency's period not stated); else not stated."""
     periods = set(periods)
-    return LEAKED if LEAKED in periods else AFTER if AFTER in periods else NOT_STATED
+    return LEAKED if LEAKED in periods else AFTER if periods == {AFTER} else NOT_STATED
 
 
 def place_in_words(agency: Row) -> str:
