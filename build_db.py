@@ -307,9 +307,12 @@ def summarise(agency: Row, responses: list[Row], counts: list[Row], rules: Rules
     agency["statement_source_id"] = best["source_id"] if best["statement"] else ""
     agency["source_count"] = len(responses)
     agency["source_words"] = headline.source_in_words(sources[best["source_id"]])
+    # The sentence that states the answer: the row's own for the answer, where its evidence states only the use.
+    agency["response_quote"] = best["response_evidence"] or best["evidence_quote"]
     own = [c | {"period": c["use_period"], "date": sources[c["source_id"]]["published"]} for c in counts]
     count = headline.headline_count(own, rules.searches)
     agency["count_words"] = headline.count_in_words(count, rules.labels[count["search_range"]] if count else "")
+    agency["count_quote"] = count["evidence_quote"] if count else ""
     agency["use_period"] = headline.agency_period([r["use_period"] for r in responses] + [c["use_period"] for c in own])
     agency["country_name"] = country_name(agency["country"])
     agency["place"] = headline.place_in_words(agency)

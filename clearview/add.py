@@ -58,6 +58,7 @@ COLUMNS = {
     "agency_id": "to choose among candidates, or to give a new agency its id",
     "source_publisher": "the publisher, when it is not the web site's name",
     "count_evidence_quote": "the source's words that state the count, when they are not evidence_quote",
+    "response_evidence": "the source's words that state the agency's answer, when evidence_quote states only the use",
     "searches_min": "the lowest number the wording supports ('more than 3,400' -> 3401)",
     "searches_max": "the highest number the wording supports ('up to 500' -> 500)",
     "period_start": "the first month or year the count covers, where the source says",
@@ -346,6 +347,7 @@ def apply(fact: dict[str, str], tables: dict[str, list[dict[str, str]]], outcome
         "response_date": date,
         "use_period": fact["use_period"],
         "evidence_quote": fact["evidence_quote"],
+        "response_evidence": fact["response_evidence"],
     }
 
     def first_response() -> dict[str, str]:

@@ -3,9 +3,11 @@
 The methodology page and data/README.md state these rules in words; tests/test_headline.py checks each one.
 - Period: a fact is about the leaked data (2018 to February 2020), after it, or not stated, as its source says; an
   agency is "after" only when every fact of it is.
-- Response: a confirmation beats everything; among statuses that confirm nothing, the latest dated wins
+- Response: a confirmation beats everything; among statuses that confirm nothing, the latest dated wins (an exact date
+  before a month-only one of the same month)
   ("unknown", which says nothing of an answer, only where nothing else is known).
-- Count: the strongest statement about the leaked period, else the latest count with its period; only counts of
+- Count: the strongest statement about the leaked period, else the latest count with its period (other things equal,
+  one whose quote states its number, and the more exact date); only counts of
   searches are shown as searches; a count is BuzzFeed's range only where a source states that bucket for the
   leaked data.
 """
@@ -15,6 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import cache
+
+from clearview import evidence
 
 Row = dict[str, str]
 LEAKED_END = "2020-02"  # the last month the leaked Clearview data covers
@@ -98,8 +102,9 @@ def response_period_problem(use_period: str, published: str) -> str:
 
 @cache  # a sort key asked for each fact, of a few thousand distinct dates
 def later_first(date: str) -> str:
-    """A sort key that puts later dates first in an ascending sort, and undated facts last."""
-    return "".join(chr(0x10FFFF - ord(c)) for c in date) if date else "\U0010ffff" * 11
+    """A sort key that puts later dates first in an ascending sort, a more exact date before a less exact one of the
+    same month or year ("2020-02-27" before "2020-02"), and undated facts last."""
+    return "".join(chr(0x10FFFF - ord(c)) for c in date).ljust(10, "\U0010fffe") if date else "\U0010ffff" * 11
 
 
 def headline_response(responses: list[Row], precedence: dict[str, int], confirms: set[str]) -> Row:
@@ -132,10 +137,17 @@ def headline_count(counts: list[Row], searches: set[str]) -> Row | None:
                 c["range_stated"] != "yes",
                 width(c),
                 -int(c["searches_min"] or 0),
+                not states_number(c),
                 later_first(c["date"]),
             ),
         )
-    return min(of_searches, key=lambda c: later_first(c["date"]), default=None)
+    return min(of_searches, key=lambda c: (later_first(c["date"]), not states_number(c)), default=None)
+
+
+def states_number(count: Row) -> bool:
+    """Whether the count's own evidence quote states its number (one with only an editors' note does not)."""
+    wording = count["searches_reported"] or count["search_range"]
+    return not evidence.unstated(wording, count.get("evidence_quote", "")) if wording else False
 
 
 def number(n: int) -> str:

@@ -176,7 +176,8 @@ select
   search_ranges.sort_order as range_order, agencies.range_stated, agencies.searches_min, agencies.searches_max,
   agencies.searches_reported, agencies.search_count_source_id, agencies.count_period,
   agencies.use_period, use_periods.agency_label as period_label,
-  agencies.response_source_id as source_id, agencies.source_words, agencies.source_count
+  agencies.response_source_id as source_id, agencies.source_words, agencies.source_count,
+  agencies.response_quote, agencies.count_quote
 from agencies
 join agency_types on agency_types.agency_type = agencies.agency_type
 join search_ranges on search_ranges.search_range = agencies.search_range

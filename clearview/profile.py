@@ -58,11 +58,13 @@ async def agency_profile(database: Any, agency_id: str) -> dict | None:
     if agency is None:
         return None
     agency = dict(agency)
+    counts = [dict(row) for row in await database.execute(COUNTS_SQL, params)]
     return {
         "agency": agency,
         "placed_locally": agency["location_precision"] in LOCAL_PRECISIONS,
         "nearby_km": NEARBY_KM,
         "nearby": await nearby_agencies(database, agency),
         "responses": [dict(row) for row in await database.execute(RESPONSES_SQL, params)],
-        "search_counts": [dict(row) for row in await database.execute(COUNTS_SQL, params)],
+        "search_counts": counts,
+        "count_source": next((c for c in counts if c["source_id"] == agency["search_count_source_id"]), None),
     }

@@ -113,7 +113,12 @@ def synthetic_data(folder: Path) -> Path:
                 "statement": "Synthetic statement.",
             },
             response
-            | {"agency_id": "synthetic-federal-agency", "source_id": "synthetic-source-1", "response_status": "denied"},
+            | {
+                "agency_id": "synthetic-federal-agency",
+                "source_id": "synthetic-source-1",
+                "response_status": "denied",
+                "use_period": "after",
+            },
             response
             | {"agency_id": "synthetic-manual-agency", "source_id": "synthetic-source-2", "response_status": "unknown"},
         ],

@@ -20,6 +20,24 @@ def response(status: str, date: str = "", statement: str = "", source: str = "s"
     return {"response_status": status, "date": date, "statement": statement, "source_id": source}
 
 
+def test_an_exact_date_outranks_a_month_only_date_of_the_same_month():
+    month, day = response("denied", "2020-02", source="month"), response("denied", "2020-02-27", source="day")
+    assert headline.headline_response([month, day], PRECEDENCE, CONFIRMS) is day
+    assert headline.headline_response([day, month], PRECEDENCE, CONFIRMS) is day
+    later = response("declined", "2020-03")
+    assert headline.headline_response([day, later], PRECEDENCE, CONFIRMS) is later
+
+
+def test_a_count_whose_quote_states_its_number_outranks_one_that_lacks_its_sentence():
+    figure = dict(range_stated="yes", search_range="101-500", searches_min="101", searches_max="500")
+    noted = count(**figure, searches_reported="101-500", evidence_quote="the table", date="2021-10")
+    stated = count(**figure, searches_reported="101-500", evidence_quote="ran 101-500 searches", date="2021-08")
+    assert headline.headline_count([noted, stated], {"searches"}) is stated
+    later = count(period="after", searches_min="1", searches_max="1", searches_reported="one search", date="2021")
+    quoted = later | {"evidence_quote": "a single search, one"}
+    assert headline.headline_count([later, quoted], {"searches"}) is quoted
+
+
 def count(**values) -> dict:
     row = {
         "measure": "searches",

@@ -6,7 +6,7 @@ import re
 import sqlite_utils
 
 import build_db
-from clearview import schema
+from clearview import evidence, schema
 from tests.conftest import ROOT
 
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
@@ -108,9 +108,29 @@ def test_an_agency_known_only_from_later_use_says_so(real_db):
     for agency in db.query("select * from agency_shown where use_period = 'after'"):
         periods = {
             r["use_period"]
-            for r in db.query("select use_period from responses where agency_id = ?", [agency["agency_id"]])
+            for table in ("responses", "search_counts")
+            for r in db.query(f"select use_period from {table} where agency_id = ?", [agency["agency_id"]])
         }
-        assert "leaked" not in periods and agency["period_label"] == "Known only from use after February 2020"
+        # Every fact after: an undated fact may be about the leaked data.
+        assert periods == {"after"} and agency["period_label"] == "Known only from use after February 2020"
+
+
+def test_every_headline_quote_states_its_fact(real_db):
+    """The shown response's sentence is its row's answer (or its evidence), the shown count's states its number."""
+    db = sqlite_utils.Database(real_db)
+    for agency in db.query(
+        "select agency_shown.*, responses.evidence_quote, responses.response_evidence from agency_shown join responses"
+        " on responses.agency_id = agency_shown.agency_id and responses.source_id = agency_shown.source_id"
+    ):
+        assert agency["response_quote"] == (agency["response_evidence"] or agency["evidence_quote"])
+        if agency["search_count_source_id"]:
+            count = db.execute(
+                "select searches_reported, search_range, note, evidence_quote from search_counts"
+                " where agency_id = ? and source_id = ?",
+                [agency["agency_id"], agency["search_count_source_id"]],
+            ).fetchone()
+            assert agency["count_quote"] == count[3]
+            assert count[2] or not evidence.unstated(count[0] or count[1], count[3]), agency["agency_id"]
 
 
 def test_a_range_is_only_given_where_the_bounds_fit_inside_it(real_db):

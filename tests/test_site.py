@@ -119,6 +119,15 @@ async def test_agency_page_shows_range_response_and_sources(real_site, real_db):
     assert f"Strongest source {shown['source_words'].split(',')[0]}" in text  # the headline response's source
 
 
+async def test_agency_page_shows_the_sentence_behind_each_headline_fact(real_site, real_db):
+    db = sqlite_utils.Database(real_db)
+    for shown in db.query("select * from agency_shown where count_quote != '' order by agency_id limit 5"):
+        text = page_text((await real_site.client.get(f"/agency/{shown['agency_id']}")).text)
+        headline = text.split("What each source says")[0]
+        assert f"The source's words: “{page_text(escape(shown['response_quote']))}”" in headline
+        assert f"The source's words: “{page_text(escape(shown['count_quote']))}”" in headline
+
+
 async def test_agency_page_escapes_what_it_shows(real_site):
     html = (await real_site.client.get("/clearview/agencies/new-bedford-police-department")).text
     assert "It hasn&#39;t been used here" in html or "It hasn’t been used here" in html
