@@ -291,6 +291,8 @@ def summarise_count(count: Row, rules: Rules) -> Row:
         count["searches_min"], count["searches_max"] = count["searches_min"] or low, count["searches_max"] or high
     else:
         count["search_range"] = bucket_for(count["searches_min"], count["searches_max"], rules.ranges)
+        if count["search_range"] == "unknown" and count["searches_reported"] and count["measure"] in rules.searches:
+            count["search_range"] = "approximate"  # wording without bounds: "around 2,000", "hundreds"
     published = rules.sources[count["source_id"]]["published"]
     count["use_period"] = headline.count_period(count["period_start"], count["period_end"], published)
     return count

@@ -19,7 +19,7 @@ with scoped as (
     responses.response_status as table_status, table_statuses.confirms_use as table_confirms
   from published_totals
   left join agency_shown
-    on (published_totals.scope = 'US') = (agency_shown.country = 'US') and agency_shown.agency_type != 'not_specified'
+    on (published_totals.scope = 'US') = (agency_shown.country = 'US')
   left join responses
     on responses.agency_id = agency_shown.agency_id and responses.source_id = published_totals.source_id
   left join response_statuses as table_statuses on table_statuses.response_status = responses.response_status

@@ -562,21 +562,17 @@ def check_counts(rows: list[Row], small: Tables) -> list[Problem]:
 
 
 def bucket_for(low: str, high: str, ranges: list[Row]) -> str:
-    """The bucket that holds every value between the bounds, or 'unknown': derive only what they support."""
+    """The one count scale: the range that holds every value between the bounds; else, from the lower bound alone,
+    the open bucket of the range it falls in ("more than 3,400" is "1,001 or more"); a ceiling alone is "only an
+    upper figure". Without bounds, 'unknown' (the caller marks wording without bounds as approximate)."""
     if not low:
-        return "unknown"
+        return "upper_only" if high else "unknown"
     for bucket in ranges:
-        if not bucket["searches_min"]:
-            continue
-        inside_low = int(bucket["searches_min"]) <= int(low)
-        inside_high = (
-            (not bucket["searches_max"])
-            if not high
-            else (not bucket["searches_max"] or int(high) <= int(bucket["searches_max"]))
-        )
-        if inside_low and inside_high:
+        closed = bucket["searches_min"] and bucket["searches_max"]
+        if closed and high and int(bucket["searches_min"]) <= int(low) and int(high) <= int(bucket["searches_max"]):
             return bucket["search_range"]
-    return "unknown"
+    floors = [b for b in ranges if b["searches_min"] and not b["searches_max"] and int(b["searches_min"]) <= int(low)]
+    return max(floors, key=lambda b: int(b["searches_min"]))["search_range"] if floors else "unknown"
 
 
 def compare_with_release(

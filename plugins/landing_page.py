@@ -11,17 +11,18 @@ from datasette.utils.asgi import Response
 
 from clearview.cache import once_per_database
 
-# From agency_shown and the vocabularies, as every other page counts: an agency the source does not name
-# (agency_type not_specified) is a fact about a place, not a listed agency.
+# From agency_shown and the vocabularies, as every other page counts: every listed entry, including the places whose
+# agency the source does not name (agency_type not_specified), which the page says.
 NUMBERS_SQL = """
 select count(*) as agencies, count(distinct country) as countries, sum(confirms_use = 'yes') as confirmed,
-  sum(use_period = 'leaked') as leaked, sum(use_period = 'after') as after, sum(use_period = 'not_stated') as not_stated
-from agency_shown where agency_type != 'not_specified'
+  sum(use_period = 'leaked') as leaked, sum(use_period = 'after') as after,
+  sum(use_period = 'not_stated') as not_stated, sum(agency_type = 'not_specified') as not_named
+from agency_shown
 """
 BY_STATUS_SQL = """
 select response_statuses.*, count(agency_shown.agency_id) as agencies
 from response_statuses left join agency_shown
-  on agency_shown.response_status = response_statuses.response_status and agency_shown.agency_type != 'not_specified'
+  on agency_shown.response_status = response_statuses.response_status
 group by response_statuses.response_status order by response_statuses.precedence
 """
 PERIODS_SQL = "select * from use_periods"

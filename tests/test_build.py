@@ -1,6 +1,10 @@
 """The build on small synthetic data: what it derives, and that bad data changes nothing."""
 
+import csv
+
 import sqlite_utils
+
+from tests.conftest import ROOT
 
 
 def rows(db_path, sql):
@@ -31,7 +35,7 @@ def test_stated_range_wins_over_open_bound_and_typed_label_is_normalised(synthet
         synthetic_db,
         "select * from search_counts where source_id = 'synthetic-source-1' and agency_id = 'synthetic-timmins-police'",
     )
-    assert counts[0]["search_range"] == "unknown"  # "more than 120" fits no single bucket
+    assert counts[0]["search_range"] == "101+"  # "more than 120": the open bucket its lower bound supports
 
 
 def test_counts_after_february_2020_are_never_in_the_leaked_data(synthetic_db):
@@ -49,3 +53,16 @@ def test_manual_coordinates_win_and_others_are_geocoded(synthetic_db):
     assert located["synthetic-manual-agency"]["latitude"] == 40.5
     assert located["synthetic-timmins-police"]["location_precision"] == "city"
     assert located["synthetic-federal-agency"]["location_precision"] == "country"
+
+
+def test_one_count_scale_buckets_a_count_by_what_its_bounds_support():
+    from build_db import bucket_for
+
+    with open(ROOT / "data" / "search_ranges.csv", encoding="utf-8") as handle:
+        scale = list(csv.DictReader(handle))
+    assert bucket_for("11", "50", scale) == "11-50"  # inside one of BuzzFeed's ranges
+    assert bucket_for("3401", "", scale) == "1001+"  # "more than 3,400": the open bucket its floor supports
+    assert bucket_for("500", "1000", scale) == "101+"  # bounds across two ranges: the floor's
+    assert bucket_for("11001", "", scale) == "5001+"
+    assert bucket_for("", "500", scale) == "upper_only"  # "up to 500"
+    assert bucket_for("", "", scale) == "unknown"

@@ -71,7 +71,42 @@ async def test_the_landing_and_tallies_count_statuses_with_the_same_labels(real_
     tallies = page_text((await real_site.client.get("/tallies")).text)
     for status in db.query(
         "select label, symbol, (select count(*) from agency_shown where response_status = s.response_status"
-        " and agency_type != 'not_specified') as n from response_statuses s"
+        ") as n from response_statuses s"
     ):
         assert f"{status['symbol']} {status['label']} {status['n']}" in landing
         assert status["label"] in tallies
+
+
+async def test_every_door_counts_each_search_bucket_and_the_agencies_alike(real_site, real_db):
+    """One count scale and one agency count: the searches facet, /browse, the canned query and SQL agree on every
+    bucket; the landing page and /browse give the same number of listed agencies."""
+    db = sqlite_utils.Database(real_db)
+    in_sql = {
+        row["label"]: row["n"]
+        for row in db.query(
+            "select range_label as label, count(*) as n from agency_shown group by search_range order by range_order"
+        )
+    }
+    data = (await real_site.client.get("/clearview/agency_map.json?_extra=facet_results&_size=0")).json()
+    facets = data["facet_results"]
+    facet = {v["value"]: v["count"] for v in facets.get("results", facets)["search_range"]["results"]}
+    assert facet == in_sql
+    browse = page_text((await real_site.client.get("/browse")).text)
+    section = browse.split("Searches", 1)[1].split("Response", 1)[0]
+    for label, n in in_sql.items():
+        assert f"{label} ({n})" in section
+    rows = (await real_site.client.get("/clearview/agencies_by_searches.json?_shape=array")).json()
+    assert {r["label"]: r["agencies"] for r in rows if r["agencies"]} == in_sql
+    # The scale agrees with the bounds: every agency whose leaked count's floor is above 1,000 is in a bucket that
+    # starts above 1,000, and no other agency is.
+    above = db.execute(
+        "select count(*) from agency_shown where count_period = 'leaked' and searches_min > 1000"
+    ).fetchone()[0]
+    in_buckets = db.execute(
+        "select count(*) from agency_shown join search_ranges r using (search_range) where r.searches_min > 1000"
+    ).fetchone()[0]
+    assert above == in_buckets
+    listed = db.execute("select count(*) from agency_shown").fetchone()[0]
+    landing = page_text((await real_site.client.get("/")).text)
+    assert f"Agencies listed {listed:,}" in landing
+    assert f"{listed:,} listed agencies" in browse
