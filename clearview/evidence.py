@@ -56,6 +56,12 @@ def number_words() -> tuple[str, ...]:
     return tuple(sorted({w for w in words if len(w) >= 3}, key=lambda w: (-len(w), w)))
 
 
+def count_unstated(count: dict[str, str]) -> str:
+    """What a count row's quote does not state of its wording (searches_reported, else its range): '' if all."""
+    wording = count["searches_reported"] or count["search_range"]
+    return unstated(wording, count.get("evidence_quote", "")) if wording else ""
+
+
 def unstated(reported: str, quote: str) -> str:
     """The part of the count's wording its quote does not state ('' when the quote states it all)."""
     folded = fold(quote)

@@ -146,8 +146,7 @@ def headline_count(counts: list[Row], searches: set[str]) -> Row | None:
 
 def states_number(count: Row) -> bool:
     """Whether the count's own evidence quote states its number (one with only an editors' note does not)."""
-    wording = count["searches_reported"] or count["search_range"]
-    return not evidence.unstated(wording, count.get("evidence_quote", "")) if wording else False
+    return bool(count["searches_reported"] or count["search_range"]) and not evidence.count_unstated(count)
 
 
 def number(n: int) -> str:

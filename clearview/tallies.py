@@ -1,4 +1,5 @@
-"""The tallies page: our counts by status, range, country and type, beside the totals the original tables published."""
+"""Counts of the listed agencies: the tallies page (by status, range, country and type, beside the totals the original
+tables published), and the key numbers the landing page and /browse give."""
 
 from __future__ import annotations
 
@@ -63,8 +64,9 @@ order by coverage.published_table desc,
   response_statuses.precedence
 """
 
+# Every listed agency by its headline response, in the vocabulary's order: the tallies and the landing page.
 BY_STATUS_SQL = """
-select response_statuses.response_status as code, response_statuses.label, count(agency_shown.agency_id) as agencies
+select response_statuses.*, response_statuses.response_status as code, count(agency_shown.agency_id) as agencies
 from response_statuses left join agency_shown using (response_status)
 group by response_statuses.response_status order by response_statuses.precedence
 """
@@ -118,3 +120,21 @@ async def tallies(database: Any) -> dict:
         "by_country": await rows(BY_COUNTRY_SQL),
         "by_type": await rows(BY_TYPE_SQL),
     }
+
+
+# From agency_shown and the vocabularies, as every other page counts: every listed entry, including the places whose
+# agency the source does not name (agency_type not_specified), which the page says.
+NUMBERS_SQL = """
+select count(*) as agencies, count(distinct country) as countries, sum(confirms_use = 'yes') as confirmed,
+  sum(use_period = 'leaked') as leaked, sum(use_period = 'after') as after,
+  sum(use_period = 'not_stated') as not_stated, sum(agency_type = 'not_specified') as not_named
+from agency_shown
+"""
+PERIODS_SQL = "select * from use_periods"
+
+
+async def key_numbers(database) -> dict:
+    numbers = dict((await database.execute(NUMBERS_SQL)).first())
+    numbers["by_status"] = [dict(row) for row in await database.execute(BY_STATUS_SQL)]
+    numbers["periods"] = {row["use_period"]: dict(row) for row in await database.execute(PERIODS_SQL)}
+    return numbers

@@ -528,8 +528,7 @@ def check_counts(rows: list[Row], small: Tables) -> list[Problem]:
                     "keep the range the source states and leave min/max blank",
                 )
             )
-        wording = row["searches_reported"] or row["search_range"]
-        if wording and not row["note"] and (missing := evidence.unstated(wording, row["evidence_quote"])):
+        if not row["note"] and (missing := evidence.count_unstated(row)):
             problems.append(
                 Problem(
                     label,
