@@ -266,6 +266,9 @@ def geocode(row: Row, places: gazetteer.Gazetteer) -> Problem | None:
         )
     row["latitude"], row["longitude"] = str(found.latitude), str(found.longitude)
     row["location_precision"], row["location_place"] = found.precision, found.place
+    if found.precision in ("city", "county") and not row["state_province"]:
+        # A force in Great Britain is given no nation: its town's says it, so "Scotland" lists Scottish forces.
+        row["state_province"] = found.state
     return None
 
 

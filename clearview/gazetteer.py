@@ -23,12 +23,12 @@ import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from itertools import groupby
+from itertools import groupby, product
 from pathlib import Path
 
 from clearview.normalise import fold
 
-STORE_VERSION = 1  # bump when the store's tables or keys change
+STORE_VERSION = 2  # bump when the store's tables or keys change
 PLACE_COLUMNS = "name, state, county, country, latitude, longitude, population"
 
 
@@ -49,6 +49,7 @@ class Location:
     longitude: float
     precision: str  # city, county, state, country or manual
     place: str  # the gazetteer place the point belongs to, for the reader
+    state: str = ""  # that place's state, province or nation (England, Scotland…)
 
 
 def _data_file(package: str, name: str) -> Path:
@@ -64,14 +65,23 @@ def name_keys(name: str) -> frozenset[str]:
     """'St. Paul' is GeoNames' 'Saint Paul'; 'New York' is 'New York City'."""
     key = fold(name)
     saint = re.sub(r"\b(st\.?|sankt) ", "saint ", key)
-    keys = {key, saint, re.sub(r"\bsaint ", "st. ", saint)}
+    keys = {saint, re.sub(r"\bsaint ", "st. ", saint), *hyphen_variants(key)}
     return frozenset(keys | {k + " city" for k in keys} | {k.removeprefix("city of ") for k in keys})
+
+
+def hyphen_variants(key: str) -> set[str]:
+    """'winston salem' is also 'winston-salem', and 'wilkes-barre' is also 'wilkes barre': readers type either."""
+    words = key.replace("-", " ").split(" ")
+    if not 1 < len(words) <= 4:
+        return {key}
+    joins = product(" -", repeat=len(words) - 1)
+    return {"".join(w + j for w, j in zip(words, (*between, ""), strict=True)) for between in joins}
 
 
 def county_key(county: str) -> str:
     """'Solano County', 'Solano' and 'County of Solano' match; so do 'Niagara' and
     'Regional Municipality of Niagara'."""
-    key = fold(county)
+    key = fold(county).replace("-", " ")  # "Miami-Dade" and "Miami Dade"
     for word in ("regional municipality of ", "county of ", "city of ", " county", " district", " parish", " region"):
         key = key.replace(word, "")
     return key.strip()
@@ -268,7 +278,7 @@ class Gazetteer:
             place = attempt()
             if place:
                 label = ", ".join(part for part in (place.name, place.state) if part)
-                return Location(place.latitude, place.longitude, precision, label)
+                return Location(place.latitude, place.longitude, precision, label, place.state)
         return None
 
 

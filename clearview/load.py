@@ -177,8 +177,11 @@ select
   agencies.searches_reported, agencies.search_count_source_id, agencies.count_period,
   agencies.use_period, use_periods.agency_label as period_label,
   agencies.response_source_id as source_id, agencies.source_words, agencies.source_count,
-  agencies.response_quote, agencies.count_quote
+  agencies.response_quote, agencies.count_quote,
+  coalesce(nullif(sources.publisher, ''), 'publisher unknown') as source_publisher,
+  sources.published as source_published
 from agencies
+join sources on sources.source_id = agencies.response_source_id
 join agency_types on agency_types.agency_type = agencies.agency_type
 join search_ranges on search_ranges.search_range = agencies.search_range
 join response_statuses on response_statuses.response_status = agencies.response_status

@@ -6,11 +6,13 @@ Pure functions over a list of agencies, so the live site and the static site ans
 from __future__ import annotations
 
 import bisect
+import csv
 import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
 import pycountry
 import zipcodes
@@ -22,6 +24,7 @@ from clearview.normalise import fold, subdivision_name
 from clearview.sql_limits import own_rows
 
 NAME_THRESHOLD = 80  # mean rapidfuzz ratio of typed words: "tornto" scores 92 against "toronto"
+ALIAS_THRESHOLD = 90  # an alias matches whole, a typo forgiven: "scotland yrd", never "scotland" alone
 EXACT = 100  # every typed word is a word, or the start of a word, of the name
 NEARBY_KM = 50
 LOCAL_PRECISIONS = {"city", "county", "manual"}
@@ -42,14 +45,16 @@ class Place:
     county: str = ""  # for a county: its key (gazetteer.county_key) and the folded names of its towns
     towns: frozenset[str] = frozenset()
     query: str = ""  # what to type to find this place first ("Boise City, Oklahoma"), for "Did you mean"
+    capital: bool = False  # its country's capital, where agencies placed by country alone are put on the map
 
 
 @dataclass
 class Found:
     agency: dict
-    why: str  # name, here, nearby, covers
+    why: str  # name, alias, here, nearby, covers, capital
     score: float = 0
     distance_km: float | None = None
+    alias: str = ""  # the alias it matched, as written
 
 
 @dataclass
@@ -58,6 +63,11 @@ class PlaceResult:
     here: list[Found] = field(default_factory=list)
     nearby: list[Found] = field(default_factory=list)
     covers: list[Found] = field(default_factory=list)
+    seat: list[Found] = field(default_factory=list)  # at a capital: the national agencies placed there
+
+    @property
+    def lists(self) -> bool:
+        return bool(self.here or self.nearby or self.covers or self.seat)
 
 
 @dataclass
@@ -68,7 +78,7 @@ class Results:
 
     @property
     def empty(self) -> bool:
-        return not self.names and not any(p.here or p.nearby or p.covers for p in self.places)
+        return not self.names and not any(p.lists for p in self.places)
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -85,6 +95,10 @@ GENERIC = frozenset(
     "and de di des du la le et bureau agency national federal provincial division public ministry polizia politie "
     "polis policia polícia".split()
 )
+
+
+# Joining words: typed or not, they say nothing about which agency is meant.
+STOP = frozenset(["of", "the", "and", "de", "di", "des", "du", "la", "le", "et"])
 
 
 def tokens(text: str) -> list[str]:
@@ -133,14 +147,14 @@ class AgencyIndex:
     agencies: list[dict]
 
     def __post_init__(self) -> None:
+        # Each agency's own name's words, and its aliases whole: a name matches by its words, an alias only whole.
         self.names: list[tuple[dict, list[str], set[str]]] = []
         for agency in self.agencies:
             aliases = [fold(a) for a in (agency["aliases"] or "").split(";") if a.strip()]
-            words = tokens(fold(agency["name"])) + [w for a in aliases if len(a) > 4 for w in tokens(a)]
-            self.names.append((agency, words, set(aliases)))
-        self.postings: dict[str, list[int]] = defaultdict(list)  # word -> agencies with it, aliases too
+            self.names.append((agency, tokens(fold(agency["name"])), set(aliases)))
+        self.postings: dict[str, list[int]] = defaultdict(list)  # word -> agencies with it, aliases' words too
         for i, (_, words, aliases) in enumerate(self.names):
-            for word in {*words, *aliases}:
+            for word in {*words, *aliases, *(w for a in aliases if len(a) > 4 for w in tokens(a))}:
                 self.postings[word].append(i)
         self.vocabulary = sorted(self.postings)
         # A typed word of letters shares no character with a word of digits, so it scores 0 against every one.
@@ -195,10 +209,14 @@ async def agency_index(database) -> AgencyIndex:
 # looked up as the place ("Montreal police", "Boise PD", "Indiana state police").
 FILLER = re.compile(
     r"^(?:(?:my (?:town|city|county|state|province) is|i live in|i am in|i'm in|im in|what about|agencies in"
-    r"|(?:the )?police (?:department |service )?(?:in|of|for)|(?:the )?sheriff(?:'s office)? (?:in|of|for)"
-    r"|did|does|has|in|near|around) )+"
+    r"|(?:the )?(?:police|cops) (?:department |service )?(?:in|of|for)|(?:the )?sheriff(?:'s office)? (?:in|of|for)"
+    r"|(?:is|are|was|were) there|show me|tell me about|(?:did|does|do|has|have|is|was|were)(?: the)?"
+    r"|in|near|around) )+"
 )
-TRAILING = re.compile(r"(?: (?:use[ds]?|using|use of) clearview(?: ai)?| \?|\?)+$")
+TRAILING = re.compile(
+    r"(?: (?:ever )?(?:use[ds]?|using|use of|tr(?:y|ied)|run searches with|ran searches with) (?:the )?"
+    r"(?:clearview(?: ai)?|facial recognition|face recognition)| \?|\?)+$"
+)
 ABBREVIATIONS = {"pd": "police department", "so": "sheriff's office", "ps": "police service", "da": "district attorney"}
 AGENCY_WORDS = re.compile(
     r" (?:state police|police(?: department| service| force)?|sheriff(?:'s office|'s department| office)?"
@@ -206,11 +224,23 @@ AGENCY_WORDS = re.compile(
 )
 
 
+NICKNAMES = Path(__file__).with_name("place_nicknames.csv")
+
+
+@cache
+def nicknames() -> dict[str, str]:
+    """What readers call a town ("nyc", "philly"), each with its place and the source that says so."""
+    with open(NICKNAMES, encoding="utf-8", newline="") as handle:
+        return {fold(row["nickname"]): fold(row["place"]) for row in csv.DictReader(handle)}
+
+
 def understand(text: str) -> tuple[str, str]:
     """(what to match against agency names, what to look up as a place) in a folded query."""
     text = TRAILING.sub("", FILLER.sub("", text)).strip(" ,.")
     expanded = " ".join(ABBREVIATIONS.get(word, word) for word in text.split(" "))
     place = AGENCY_WORDS.sub("", text).strip(" ,.")
+    place = POSTAL.sub("", place).strip(" ,.") or place  # "Tampa FL 33602": the town and state say it
+    place = nicknames().get(place, place)  # "nyc", "dc": from a table with its sources, never guessed
     return expanded, place or expanded
 
 
@@ -223,22 +253,27 @@ def search(index: AgencyIndex, query: str, places: Gazetteer) -> Results:
     # A misspelt town ("Bosie", "Sacremento") is forgiven as a name's typo is, even where an agency's name only
     # looks like it (a "Boise ..." agency scores 80 against "bosie").
     if not results and all(found.score < EXACT for found in names):
-        corrected = corrected_town(place_text, places)
-        results = [place_result(index.candidates(p), p) for p in find_places(corrected, places)] if corrected else []
+        for town, rest in readings(place_text):
+            corrected = corrected_town(town, places)
+            if corrected:
+                found = find_places(", ".join([corrected, *rest]) if rest else corrected, places)
+                results = [place_result(index.candidates(p), p) for p in found]
+            if results:
+                break
     # A place the words name exactly beats names that only look alike: "Sweden" is not Eden Prairie.
     if results and all(found.score < EXACT for found in names):
         names = []
     # A place that lists nothing shows only when nothing else answers: not a town that shares a word with an agency
     # ("Police", Poland), nor Cañada in Mexico beside Canada.
-    if names or any(r.here or r.nearby or r.covers for r in results):
-        results = [r for r in results if r.here or r.nearby or r.covers]
+    if names or any(r.lists for r in results):
+        results = [r for r in results if r.lists]
     return Results(query, *shown_once(names, results))
 
 
 def shown_once(names: list[Found], results: list[PlaceResult]) -> tuple[list[Found], list[PlaceResult]]:
     """No agency twice on a page: one the place lists (here or nearby) leaves the names, and a name found leaves the
     folded list of those that cover the place."""
-    placed = {f.agency["agency_id"] for r in results for f in r.here + r.nearby}
+    placed = {f.agency["agency_id"] for r in results for f in r.here + r.nearby + r.seat}
     names = [f for f in names if f.agency["agency_id"] not in placed]
     named = {f.agency["agency_id"] for f in names}
     for result in results:
@@ -279,38 +314,69 @@ def match_names(index: AgencyIndex, text: str) -> list[Found]:
     shortlisted = [index.names[i] for i in index.shortlist(wanted, text)]
     vocabulary = {word for _, words, _ in shortlisted for word in words}
     scores = {word: word_scores(word, vocabulary).__getitem__ for word in set(typed)}
+    required = [w for w in typed if w in GENERIC and w not in STOP] if not only_generic else []
     for agency, words, aliases in shortlisted:
-        if text in aliases:
-            found.append(Found(agency, "name", 101.0))
+        alias = max(aliases, key=lambda a: (fuzz.ratio(text, a), a), default="")
+        if alias and (text == alias or fuzz.ratio(text, alias) >= ALIAS_THRESHOLD):
+            score = 101.0 if text == alias else round(fuzz.ratio(text, alias), 2)
+            found.append(Found(agency, "alias", score, alias=alias_as_written(agency, alias)))
             continue
         candidates = words if only_generic else [w for w in words if w not in GENERIC] or words
         score = sum(max(map(scores[w], candidates), default=0.0) for w in wanted) / len(wanted)
-        if score >= NAME_THRESHOLD:
+        # "Durham County Sheriff" is not Durham's police: a kind of agency typed must be in the name too.
+        if score >= NAME_THRESHOLD and all(max(map(scores[w], words), default=0.0) >= NAME_THRESHOLD for w in required):
             # Generic words typed as well ("Toronto police") break ties between equally distinctive matches.
             bonus = sum(max(map(scores[w], words), default=0.0) for w in typed if w in GENERIC) / 1000
             found.append(Found(agency, "name", round(score + bonus, 2)))
     return sorted(found, key=lambda f: (-f.score, f.agency["name"]))
 
 
+POSTAL = re.compile(r"(?:,? (?:\d{5}(?:-\d{4})?|[a-z]\d[a-z] ?\d[a-z]\d))$")  # a US ZIP or Canadian code after a town
+
+
+def alias_as_written(agency: dict, folded: str) -> str:
+    return next(a.strip() for a in agency["aliases"].split(";") if fold(a.strip()) == folded)
+
+
 def find_places(text: str, places: Gazetteer) -> list[Place]:
-    """A ZIP code, a country, a state or province, or a town ("Clifton NJ", "London, Ontario")."""
+    """A ZIP code, a country, a state or province, or a town ("Clifton NJ", "London, Ontario", "Tampa Florida")."""
     if re.fullmatch(r"\d{5}", text):
         return [zip_place(z) for z in zipcodes.matching(text)[:1]]
     found = [country_place(country) for country in countries_named(text)] + [
         state_place(subdivision) for subdivision in states_named(text)
     ]
-    town, qualifier = text, ""
-    parts = re.split(r",\s*|\s+", text)
-    if "," in text or (len(parts) > 1 and len(parts[-1]) <= 3):
-        town, qualifier = re.split(r",\s*|\s+(?=\S+$)", text, maxsplit=1)
-    towns = towns_named(places, town, qualifier)
-    # A county only when the words say so ("Cook County", "Peel Region") or no town has the name.
-    if COUNTY_WORDS.search(town) or not towns:
-        found += counties_named(places, town, qualifier)
-    found += [town_place(place) for place in towns]
+    # The first reading that names a town or county wins: the words as typed, else a town and its region.
+    towns, counties = [], []
+    for town, rest in readings(text):
+        towns = towns_named(places, town, rest)
+        # A county only when the words say so ("Cook County", "Peel Region") or no town has the name.
+        counties = counties_named(places, town, rest) if COUNTY_WORDS.search(town) or not towns else []
+        if towns or counties:
+            break
+    found += counties + [town_place(place, places) for place in towns]
     # Two towns of one name in one region (Montréal, Occitanie, twice) would repeat a heading: the larger stays.
     seen: set[str] = set()
     return [place for place in found if place.label not in seen and not seen.add(place.label)]
+
+
+def readings(text: str) -> list[tuple[str, list[str]]]:
+    """The ways to read a place as a town and the words that place it, in the order tried: after a comma ("London,
+    Ontario, Canada"), else the words as typed, then a town before its region ("Tampa Florida", "Ottawa Ontario
+    Canada") or after it ("Florida Tampa"), the longest town first."""
+    if "," in text:
+        town, rest = text.split(",", 1)
+        return [(town.strip(), [w for w in re.split(r"[,\s]+", rest) if w])]
+    words = text.split(" ")
+    before = [(" ".join(words[:i]), words[i:]) for i in range(len(words) - 1, 0, -1)]
+    after = [(" ".join(words[i:]), words[:i]) for i in range(1, len(words))]
+    return [(text, []), *before, *after]
+
+
+def qualified(rest: list[str], allowed: frozenset[str]) -> bool:
+    """Whether the words are one or more of what may place a town (its state, code, country), in any order."""
+    return not rest or any(
+        " ".join(rest[:i]) in allowed and qualified(rest[i:], allowed) for i in range(1, len(rest) + 1)
+    )
 
 
 def country_place(country) -> Place:
@@ -328,11 +394,13 @@ def zip_place(z: dict) -> Place:
     return Place(label, "zip", "US", state, z["city"], float(z["lat"]), float(z["long"]), query=z["zip_code"])
 
 
-def town_place(place) -> Place:
-    """A gazetteer town as a search place."""
+def town_place(place, places: Gazetteer) -> Place:
+    """A gazetteer town as a search place; its country's capital says so (national agencies are placed there)."""
     label = ", ".join(p for p in (place.name, place.state, country_name(place.country)) if p)
     query = f"{place.name}, {place.state or country_name(place.country)}"
-    return Place(label, "city", place.country, place.state, place.name, place.latitude, place.longitude, query=query)
+    found = Place(label, "city", place.country, place.state, place.name, place.latitude, place.longitude, query=query)
+    found.capital = place == places.find_capital(place.country)
+    return found
 
 
 @cache
@@ -361,11 +429,11 @@ def states_named(text: str) -> list:
     return _states_by_name().get(text, [])
 
 
-def towns_named(places: Gazetteer, town: str, qualifier: str) -> list:
-    """Towns of that name, the most populous first; the qualifier narrows to a state, code or country."""
+def towns_named(places: Gazetteer, town: str, rest: list[str]) -> list:
+    """Towns of that name, the most populous first; the words after it narrow to a state, code or country."""
     candidates = places.towns(name_keys(town))
-    if qualifier:
-        candidates = [(key, p) for key, p in candidates if qualifier in qualifiers(p)]
+    if rest:
+        candidates = [(key, p) for key, p in candidates if qualified(rest, qualifiers(p))]
     # Ties in population go by name, state and position, so the static site (static-search.js) picks the same three.
     candidates.sort(
         key=lambda kp: (-kp[1].population, kp[0], kp[1].country, kp[1].state, kp[1].latitude, kp[1].longitude)
@@ -376,13 +444,13 @@ def towns_named(places: Gazetteer, town: str, qualifier: str) -> list:
 COUNTY_WORDS = re.compile(r"\b(county|region|regional municipality|parish|district)\b")
 
 
-def counties_named(places: Gazetteer, name: str, qualifier: str) -> list[Place]:
+def counties_named(places: Gazetteer, name: str, rest: list[str]) -> list[Place]:
     """Counties of that name, the most populous first, placed at their largest town (as the build places them)."""
     key = county_key(name)
     found = []
     for country, state in places.county_regions(key):
         towns = places.county_towns(country, state, key)
-        if qualifier and qualifier not in qualifiers(towns[0]):
+        if rest and not qualified(rest, qualifiers(towns[0])):
             continue
         found.append((sum(t.population for t in towns), county_place(towns, key)))
     return [place for _, place in sorted(found, key=lambda f: -f[0])[:3]]
@@ -409,9 +477,16 @@ def qualifiers(place) -> frozenset[str]:
     return region_qualifiers(place.country, place.state)
 
 
+# What readers call a country besides its names (pycountry's name and common name are qualifiers already).
+COUNTRY_ALIASES = {
+    "US": ("usa", "us", "u.s.", "u.s.a.", "united states", "united states of america", "america"),
+    "GB": ("uk", "u.k.", "britain", "great britain"),
+}
+
+
 @cache
 def region_qualifiers(country: str, state: str) -> frozenset[str]:
-    codes = {fold(state), fold(country), fold(country_name(country))}
+    codes = {fold(state), fold(country), fold(country_name(country)), *COUNTRY_ALIASES.get(country, ())}
     for subdivision in pycountry.subdivisions.get(country_code=country) or []:
         if fold(subdivision.name) == fold(state):
             codes.add(fold(subdivision.code.split("-")[1]))
@@ -435,8 +510,11 @@ def place_result(agencies: list[dict], place: Place) -> PlaceResult:
             and (not agency["state_province"] or fold(agency["state_province"]) == fold(place.state))
         ):
             result.covers.append(Found(agency, "covers"))
+    if place.capital:  # listed, not folded away: the map puts them here
+        result.seat = [Found(f.agency, "capital") for f in result.covers if not f.agency["state_province"]]
+        result.covers = [f for f in result.covers if f.agency["state_province"]]
     if place.latitude is not None:
-        listed = {f.agency["agency_id"] for f in result.here + result.covers}
+        listed = {f.agency["agency_id"] for f in result.here + result.covers + result.seat}
         others = [agency for agency in agencies if agency["agency_id"] not in listed]
         result.nearby = within(others, place.latitude, place.longitude)
     return result

@@ -144,6 +144,12 @@ def browser_index(agencies: list[dict], places: Gazetteer, cards: list[str], pla
             # Wide agencies placed at a town are neighbours of towns in other states.
             "wide_local": [[position[r["o"]], r["lat"], r["lon"]] for r in records if r["wide"] and r["local"]],
             "country_names": {c.alpha_2: search.country_name(c.alpha_2) for c in pycountry.countries},
+            # Where each country's capital is (clearview.search.town_place marks the town that is one).
+            "capitals": {
+                c.alpha_2: [capital.latitude, capital.longitude]
+                for c in pycountry.countries
+                if (capital := places.find_capital(c.alpha_2))
+            },
         },
         "vocabulary-digits": digits,
         "big-towns": search.big_towns(places),
@@ -195,8 +201,15 @@ def constants() -> dict:
         "trailing": search.TRAILING.pattern,
         "abbreviations": search.ABBREVIATIONS,
         "agency_words": search.AGENCY_WORDS.pattern,
+        "postal": search.POSTAL.pattern,
+        "alias_threshold": search.ALIAS_THRESHOLD,
+        "stop": sorted(search.STOP),
+        "nicknames": search.nicknames(),
+        "country_aliases": search.COUNTRY_ALIASES,
         "shown": wording.SHOWN,
         "words": wording.RESULTS,
+        "request": wording.REQUEST,
+        "reporting": wording.REPORTING,
     }
 
 
@@ -209,6 +222,7 @@ def agency_records(index: search.AgencyIndex) -> list[dict]:
             "name": agency["name"],
             "words": words,
             "aliases": sorted(aliases),
+            "written": [a.strip() for a in (agency["aliases"] or "").split(";") if a.strip()],
             "country": agency["country"],
             "state": fold(agency["state_province"] or ""),
             "wide": agency["agency_type"] in search.WIDE_TYPES,

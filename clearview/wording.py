@@ -27,7 +27,52 @@ RESULTS: dict[str, str | tuple[str, str]] = {
     "more": "{n} more not shown: narrow the search, for example with the state or more of the name.",
     "browse_all": "Browse every agency by place, type or response",  # a link, after "more"
     "did_you_mean": "Did you mean ",
+    "capital": (
+        "{n} national agency is placed in {place}, the capital.",
+        "{n} national agencies are placed in {place}, the capital.",
+    ),
+    "in_capital": "National agencies placed in the capital",
+    "ask": "Ask your agency",
+    "ask_intro": (
+        "You can ask the police or sheriff's office that serves {place} for its own records. A ready request, with"
+        " the place filled in:"
+    ),
+    "copy": "Copy the request",
+    "download": "Download it as a text file",
 }
+
+# A public-records request a reader can send when nothing local is listed: what the site can source, no legal claim.
+# {place} is filled in; {reporting} is the sentence of the reporting for the place's country (REPORTING).
+REQUEST = """To the records officer of the police department or sheriff's office serving {place}:
+
+I request copies of the following records, from January 1, 2018 to the date of this request:
+
+1. Records of any account with Clearview AI held by your agency or its staff, including free trials, with the
+dates each was opened and closed.
+2. Logs, reports or audits of searches run with Clearview AI, and the number of searches.
+3. Contracts, purchase orders, invoices and payments to Clearview AI.
+4. Communications with Clearview AI or its staff, including invitations to trials.
+5. Policies, guidance or training on the use of facial recognition.
+
+{reporting}
+
+Please tell me of any fees before they are incurred, and if any part of this request is unclear.
+"""
+REPORTING = {
+    "US": (
+        "BuzzFeed News listed 1,803 US taxpayer-funded entities whose staff, its data shows, ran at least one"
+        " Clearview AI search between 2018 and February 2020 (\u201cYour Local Police Department Might Have Used This"
+        " Facial Recognition Tool To Surveil You\u201d, 6 April 2021)."
+    ),
+    "": (
+        "BuzzFeed News reported that law enforcement agencies and government organisations from 24 countries outside"
+        " the United States used Clearview AI as of February 2020 (25 August 2021)."
+    ),
+}
+
+
+def request_text(place: str, country: str) -> str:
+    return REQUEST.format(place=place, reporting=REPORTING.get(country, REPORTING[""]))
 
 
 def say(key: str, n: int | None = None, **values: object) -> str:

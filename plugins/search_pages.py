@@ -12,7 +12,7 @@ from clearview import gazetteer
 from clearview.cache import once_per_database
 from clearview.search import Found, agency_index, search
 from clearview.search_index import browser_index, place_parts
-from clearview.wording import SHOWN, say
+from clearview.wording import SHOWN, request_text, say
 
 DATABASE = "clearview"
 
@@ -23,7 +23,7 @@ async def search_page(datasette, request):
     if query.strip():
         places = await asyncio.to_thread(gazetteer.load)  # a few seconds once, then cached
         results = search(await agency_index(datasette.get_database(DATABASE)), query, places)
-    context = {"query": query, "results": results, "say": say, "shown": SHOWN}
+    context = {"query": query, "results": results, "say": say, "shown": SHOWN, "request_text": request_text}
     html = await datasette.render_template("search.html", context, request=request)
     return Response.html(html)
 

@@ -9,6 +9,7 @@ const templates = results && {
   notListed: results.querySelector("template.not-listed"),
   noneLocal: results.querySelector("template.none-local"),
   browseLink: results.querySelector("template.browse-link"),
+  askAgency: results.querySelector("template.ask-agency"),
 };
 const query = (new URLSearchParams(location.search).get("q") || "").slice(0, 200);
 
@@ -162,16 +163,25 @@ async function matchNames(store, index, text) {
   // A number beyond what is loaded is a word without a letter, which no typed word without one can match.
   const shortlist = new Map(postings.flat().map((entry) => [entry[0], entry]));
   const scored = [];
+  const stop = new Set(c.stop);
+  const required = onlyGeneric ? [] : typed.filter((w) => generic.has(w) && !stop.has(w));
   for (const [p, rank, numbers, aliases = []] of shortlist.values()) {
     const agencyWords = numbers.map((n) => vocabulary[n] ?? null); // null: a word without a letter, not loaded
-    if (aliases.some((n) => vocabulary[n] === text)) {
-      scored.push({ p, rank, score: 101 });
+    // As match_names: an alias matches whole, a typo forgiven; the nearest alias, the later in order if as near.
+    let alias = "";
+    let aliasScore = -1;
+    for (const a of aliases.map((n) => vocabulary[n]).filter((a) => a !== undefined)) {
+      const s = ratio(text, a);
+      if (s > aliasScore || (s === aliasScore && a > alias)) [alias, aliasScore] = [a, s];
+    }
+    if (alias && (text === alias || aliasScore >= c.alias_threshold)) {
+      scored.push({ p, rank, score: text === alias ? 101 : Math.round(aliasScore * 100) / 100, alias });
       continue;
     }
     const specific = agencyWords.filter((w) => w === null || !generic.has(w));
     const candidates = onlyGeneric ? agencyWords : specific.length ? specific : agencyWords;
     const score = wanted.reduce((sum, w) => sum + wordScore(w, candidates), 0) / wanted.length;
-    if (score >= c.threshold) {
+    if (score >= c.threshold && required.every((w) => wordScore(w, agencyWords) >= c.threshold)) {
       const bonus = typed.filter((w) => generic.has(w)).reduce((sum, w) => sum + wordScore(w, agencyWords), 0) / 1000;
       scored.push({ p, rank, score: Math.round((score + bonus) * 100) / 100 });
     }
@@ -185,7 +195,7 @@ async function matchNames(store, index, text) {
 function nameKeys(name) {
   const key = fold(name);
   const saint = key.replace(/\b(st\.?|sankt) /g, "saint ");
-  const keys = new Set([key, saint, saint.replace(/\bsaint /g, "st. ")]);
+  const keys = new Set([saint, saint.replace(/\bsaint /g, "st. "), ...hyphenVariants(key)]);
   for (const k of [...keys]) {
     keys.add(k + " city");
     keys.add(k.startsWith("city of ") ? k.slice(8) : k);
@@ -193,9 +203,18 @@ function nameKeys(name) {
   return [...keys];
 }
 
+// clearview.gazetteer.hyphen_variants: "winston salem" is also "winston-salem", and the other way.
+function hyphenVariants(key) {
+  const words = key.replace(/-/g, " ").split(" ");
+  if (words.length < 2 || words.length > 4) return [key];
+  let variants = [words[0]];
+  for (const word of words.slice(1)) variants = variants.flatMap((v) => [`${v} ${word}`, `${v}-${word}`]);
+  return variants;
+}
+
 // clearview.gazetteer.county_key
 function countyKey(county) {
-  let key = fold(county);
+  let key = fold(county).replace(/-/g, " ");
   for (const word of ["regional municipality of ", "county of ", "city of ", " county", " district", " parish", " region"]) {
     key = key.split(word).join("");
   }
@@ -206,18 +225,42 @@ const stateOf = (regionKey) => regionKey.slice(regionKey.indexOf("|") + 1);
 
 // clearview.search.region_qualifiers: what may follow a town's name. codes: its state's ISO codes, "|" between.
 function qualifiers(index, country, state, codes) {
-  return [fold(state), fold(country), fold(index.country_names[country] || country), ...codes.split("|").filter(Boolean)];
+  const aliases = index.constants.country_aliases[country] || [];
+  return [fold(state), fold(country), fold(index.country_names[country] || country), ...codes.split("|").filter(Boolean), ...aliases];
+}
+
+// clearview.search.qualified: the words are one or more of what may place a town, in any order.
+function qualified(rest, allowed) {
+  if (!rest.length) return true;
+  for (let i = 1; i <= rest.length; i++) {
+    if (allowed.includes(rest.slice(0, i).join(" ")) && qualified(rest.slice(i), allowed)) return true;
+  }
+  return false;
+}
+
+// clearview.search.readings: a town and the words that place it, in the order tried.
+function readings(text) {
+  if (text.includes(",")) {
+    const at = text.indexOf(",");
+    return [[text.slice(0, at).trim(), text.slice(at + 1).split(/[,\s]+/).filter(Boolean)]];
+  }
+  const words = text.split(" ");
+  const found = [[text, []]];
+  for (let i = words.length - 1; i > 0; i--) found.push([words.slice(0, i).join(" "), words.slice(i)]);
+  for (let i = 1; i < words.length; i++) found.push([words.slice(i).join(" "), words.slice(0, i)]);
+  return found;
 }
 
 // clearview.search.towns_named: the most populous first, ties by name, state and position.
-async function townsNamed(store, index, town, qualifier) {
+async function townsNamed(store, index, town, rest) {
   const candidates = [];
   const keys = nameKeys(town);
   const entries = await Promise.all(keys.map((key) => store.sharded("places", key)));
   for (const [i, key] of keys.entries()) {
     for (const [name, country, state, codes, population, lat, lon, named] of entries[i]?.towns || []) {
-      if (qualifier && !qualifiers(index, country, state, codes).includes(qualifier)) continue;
+      if (rest.length && !qualified(rest, qualifiers(index, country, state, codes))) continue;
       const countryName = index.country_names[country] || country;
+      const capital = index.capitals[country];
       candidates.push({
         label: [name, state, countryName].filter(Boolean).join(", "),
         kind: "city",
@@ -227,6 +270,7 @@ async function townsNamed(store, index, town, qualifier) {
         lat,
         lon,
         named: named || [],
+        capital: Boolean(capital) && capital[0] === lat && capital[1] === lon,
         sort: [-population, key, country, state, lat, lon],
       });
     }
@@ -236,23 +280,13 @@ async function townsNamed(store, index, town, qualifier) {
 }
 
 // clearview.search.counties_named: qualified as their first town, placed at their largest.
-async function countiesNamed(store, index, name, qualifier) {
+async function countiesNamed(store, index, name, rest) {
   const counties = (await store.sharded("places", countyKey(name)))?.counties || [];
   return counties
-    .filter(([, , first]) => !qualifier || qualifiers(index, ...first).includes(qualifier))
+    .filter(([, , first]) => !rest.length || qualified(rest, qualifiers(index, ...first)))
     .sort((a, b) => b[4] - a[4])
     .slice(0, 3)
     .map(([label, query, [country], state, , lat, lon, named]) => ({ label, kind: "county", query, country, regionKey: `${country}|${fold(state)}`, lat, lon, named }));
-}
-
-// "Clifton NJ", "London, Ontario": a town and what qualifies it.
-function townAndQualifier(text) {
-  const parts = text.split(/,\s*|\s+/);
-  if (text.includes(",") || (parts.length > 1 && parts[parts.length - 1].length <= 3)) {
-    const split = /,\s*|\s+(?=\S+$)/.exec(text);
-    if (split) return [text.slice(0, split.index), text.slice(split.index + split[0].length)];
-  }
-  return [text, ""];
 }
 
 // clearview.search.find_places
@@ -263,16 +297,21 @@ async function findPlaces(store, index, text) {
     const [city, code, state, lat, lon, named] = zip;
     return [{ label: `${city}, ${code} ${text}`, kind: "zip", query: text, country: "US", regionKey: `US|${fold(state)}`, lat, lon, named: named || [] }];
   }
-  const [entry = {}, towns] = await Promise.all([store.sharded("places", text), townsNamed(store, index, ...townAndQualifier(text))]);
+  const entry = (await store.sharded("places", text)) || {};
   const found = [
     ...(entry.countries || []).map(([label, country]) => ({ label, kind: "country", query: "", country })),
     ...(entry.states || []).map(([name, countryName, country, regionKey]) => ({ label: `${name}, ${countryName}`, kind: "state", query: "", country, regionKey })),
   ];
-  const [town, qualifier] = townAndQualifier(text);
-  if (new RegExp(index.constants.county_words).test(town) || !towns.length) found.push(...(await countiesNamed(store, index, town, qualifier)));
+  // As find_places: the first reading that names a town or county wins.
+  let [towns, counties] = [[], []];
+  for (const [town, rest] of readings(text)) {
+    towns = await townsNamed(store, index, town, rest);
+    counties = new RegExp(index.constants.county_words).test(town) || !towns.length ? await countiesNamed(store, index, town, rest) : [];
+    if (towns.length || counties.length) break;
+  }
   // As clearview.search.find_places: one place per label, the first (the larger) kept.
   const seen = new Set();
-  return found.concat(towns).filter((place) => !seen.has(place.label) && seen.add(place.label));
+  return found.concat(counties, towns).filter((place) => !seen.has(place.label) && seen.add(place.label));
 }
 
 // clearview.search.distance_km
@@ -307,7 +346,7 @@ async function placeResult(store, index, place) {
   if (place.kind === "country") {
     const regions = Object.entries(index.regions).filter(([key]) => key.startsWith(`${place.country}|`));
     const here = (await store.chunks(regions.flatMap(([, region]) => region.chunks))).filter(sameCountry).sort(byOrder);
-    return { place, here, nearby: [], covers: [] };
+    return { place, here, nearby: [], covers: [], seat: [] };
   }
   const state = stateOf(place.regionKey);
   const sameState = (agency) => !agency.state || agency.state === state;
@@ -326,19 +365,27 @@ async function placeResult(store, index, place) {
     orders.forEach((o, i) => isHere.has(first + i) || covers.push({ p: first + i, o }));
   }
   covers.sort(byOrder);
+  // As place_result: at a capital, the national agencies (no state) are listed, not folded away.
+  let seat = [];
+  if (place.capital) {
+    const [first, orders] = index.regions[`${place.country}|`]?.wide || [0, []];
+    const national = new Set(orders.map((o, i) => first + i).filter((p) => !isHere.has(p)));
+    seat = (await store.records(covers.filter((c) => national.has(c.p)).map((c) => c.p)));
+    covers.splice(0, covers.length, ...covers.filter((c) => !national.has(c.p)));
+  }
   const nearby = [];
   if (place.lat !== undefined) {
     const covering = (a) => sameCountry(a) && a.wide && sameState(a);
     const wide = index.wide_local.filter(([, lat, lon]) => distanceKm(place.lat, place.lon, lat, lon) <= index.constants.nearby_km + 1);
     const candidates = [...(await store.chunks(nearChunks(index, place.lat, place.lon))), ...(await store.records(wide.map(([p]) => p)))];
     for (const agency of new Map(candidates.map((a) => [a.p, a])).values()) {
-      if (!agency.local || isHere.has(agency.p) || covering(agency)) continue;
+      if (!agency.local || isHere.has(agency.p) || covering(agency) || seat.some((a) => a.p === agency.p)) continue;
       const km = distanceKm(place.lat, place.lon, agency.lat, agency.lon);
       if (km <= index.constants.nearby_km) nearby.push({ agency, km: Number(km.toFixed(1)) });
     }
     nearby.sort((a, b) => a.km - b.km || a.agency.o - b.agency.o);
   }
-  return { place, here, nearby, covers: covers.map((c) => c.p) };
+  return { place, here, nearby, covers: covers.map((c) => c.p), seat };
 }
 
 const trim = (text) => text.replace(/^[ ,.]+|[ ,.]+$/g, "");
@@ -359,7 +406,9 @@ function understand(index, text) {
   const c = index.constants;
   const asked = trim(text.replace(new RegExp(c.filler), "").replace(new RegExp(c.trailing), ""));
   const expanded = asked.split(" ").map((word) => c.abbreviations[word] ?? word).join(" ");
-  const place = trim(asked.replace(new RegExp(c.agency_words), ""));
+  let place = trim(asked.replace(new RegExp(c.agency_words), ""));
+  place = trim(place.replace(new RegExp(c.postal), "")) || place; // "Tampa FL 33602"
+  place = c.nicknames[place] ?? place; // "nyc", "dc": from a table with its sources
   return [expanded, place || expanded];
 }
 
@@ -371,15 +420,18 @@ export async function search(store, query) {
   const answer = async (text) => Promise.all((await findPlaces(store, index, text)).map((place) => placeResult(store, index, place)));
   let [names, places] = await Promise.all([matchNames(store, index, nameText), answer(placeText)]);
   if (!places.length && names.every((found) => found.score < index.constants.exact)) {
-    const corrected = await correctedTown(store, index, placeText);
-    if (corrected) places = await answer(corrected);
+    for (const [town, rest] of readings(placeText)) {
+      const corrected = await correctedTown(store, index, town);
+      if (corrected) places = await answer([corrected, ...rest].join(", "));
+      if (places.length) break;
+    }
   }
   // As clearview.search.search: a place the words name exactly beats names that only look alike.
   if (places.length && names.every((found) => found.score < index.constants.exact)) names = [];
-  const lists = (r) => r.here.length || r.nearby.length || r.covers.length;
+  const lists = (r) => r.here.length || r.nearby.length || r.covers.length || r.seat.length;
   if (names.length || places.some(lists)) places = places.filter(lists);
   // clearview.search.shown_once: no agency twice on a page.
-  const placed = new Set(places.flatMap((r) => [...r.here.map((a) => a.p), ...r.nearby.map((n) => n.agency.p)]));
+  const placed = new Set(places.flatMap((r) => [...r.here.map((a) => a.p), ...r.nearby.map((n) => n.agency.p), ...r.seat.map((a) => a.p)]));
   names = names.filter((found) => !placed.has(found.p));
   const named = new Set(names.map((found) => found.p));
   for (const r of places) r.covers = r.covers.filter((p) => !named.has(p));
@@ -397,9 +449,14 @@ const element = (tag, text, attributes = {}) => {
 // Agencies as cards, from the card HTML that _agency_card.html rendered and escaped when the index was built.
 function list(found, cards) {
   const ol = element("ol", "", { className: "agency-list" });
-  for (const { agency, km } of found) {
+  for (const { agency, km, alias } of found) {
     const card = document.createElement("template");
     card.innerHTML = cards.get(agency.p);
+    if (alias) {
+      // As _agency_card.html: the alias as written (the record keeps each, folded ones alongside).
+      const written = (agency.written || []).find((a) => fold(a) === alias) || alias;
+      card.content.querySelector(".certainty").after(element("span", `Matches its other name “${written}”`, { className: "why" }));
+    }
     if (km !== undefined) {
       card.content.querySelector(".agency-name").after(element("span", `${km.toFixed(1)} km away`, { className: "distance" }));
     }
@@ -416,7 +473,7 @@ async function cardsOf(store, agencies) {
 // As templates/search.html: the best match and any country or state in full, other places on one line.
 const inFull = (result, position) => !position || ["country", "state"].includes(result.place.kind);
 
-const listed = (r) => r.here.length || r.nearby.length || r.covers.length;
+const listed = (r) => r.here.length || r.nearby.length || r.covers.length || r.seat.length;
 
 // clearview/wording.py's say: the sentence of that key, one or many by n, filled in (as text, never as HTML).
 function sayer(index) {
@@ -438,14 +495,16 @@ async function show({ query, store, index, names, places }) {
     results.replaceChildren(section);
     return;
   }
-  const named = (await store.records(names.slice(0, shown).map((found) => found.p))).map((agency) => ({ agency }));
-  const shownHere = places.filter(inFull).flatMap((r) => [...r.here.slice(0, shown), ...r.nearby.slice(0, shown).map((n) => n.agency)]);
+  const named = (await store.records(names.slice(0, shown).map((found) => found.p))).map((agency, i) => ({ agency, alias: names[i].alias }));
+  const shownHere = places.filter(inFull).flatMap((r) => [...r.here.slice(0, shown), ...r.nearby.slice(0, shown).map((n) => n.agency), ...r.seat.slice(0, shown)]);
   const cards = await cardsOf(store, [...named.map((found) => found.agency), ...shownHere]);
   const cardList = (found, total) => listOf(index, found, total, cards);
   // The answer first, as templates/search.html's place_answer writes it.
-  const placeAnswer = (r) =>
-    (r.here.length ? say("here", r.here.length, { place: r.place.label }) : say("none_here", undefined, { place: r.place.label })) +
-    (r.nearby.length ? ` ${say("nearby", r.nearby.length)}` : "");
+  const placeAnswer = (r) => {
+    const first = r.here.length ? say("here", r.here.length, { place: r.place.label }) : r.seat.length ? "" : say("none_here", undefined, { place: r.place.label });
+    const capital = r.seat.length ? say("capital", r.seat.length, { place: r.place.label }) : "";
+    return [first, capital].filter(Boolean).join(" ") + (r.nearby.length ? ` ${say("nearby", r.nearby.length)}` : "");
+  };
   const answer = [names.length ? say("names", names.length) : "", places.length ? placeAnswer(places[0]) : ""];
   const parts = [element("h1", say("results", undefined, { query })), element("p", answer.filter(Boolean).join(" "), { className: "answer" })];
   if (names.length) {
@@ -468,6 +527,7 @@ async function show({ query, store, index, names, places }) {
       section.append(element("h3", say(town ? "in_town" : "in_place")), ...cardList(result.here.map((agency) => ({ agency })), result.here.length));
     }
     if (result.nearby.length) section.append(element("h3", say("within")), ...cardList(result.nearby, result.nearby.length));
+    if (result.seat.length) section.append(element("h3", say("in_capital")), ...cardList(result.seat.map((agency) => ({ agency })), result.seat.length));
     if (result.covers.length) {
       const details = element("details", "", { className: "covers" });
       details.append(element("summary", say("covers", result.covers.length, { place: result.place.label })));
@@ -475,9 +535,10 @@ async function show({ query, store, index, names, places }) {
       details.addEventListener("toggle", () => details.open && !details.querySelector("ol, .searching") && openCovers(details, store, index, result.covers));
       section.append(details);
     }
-    if (!result.here.length && !result.nearby.length) {
+    if (!result.here.length && !result.nearby.length && !result.seat.length) {
       section.append(templates.noneLocal.content.cloneNode(true));
     }
+    if (!result.here.length && ["city", "zip", "county"].includes(result.place.kind)) section.append(askAgency(index, result.place));
     parts.push(section);
   });
   if (others.length) {
@@ -514,6 +575,19 @@ function listOf(index, found, total, cards) {
     nodes.push(more);
   }
   return nodes;
+}
+
+// As templates/search.html's ask_agency: the request with the place filled in (clearview/wording.py's REQUEST).
+function askAgency(index, place) {
+  const c = index.constants;
+  const block = templates.askAgency.content.cloneNode(true);
+  const id = `ask-${place.label.replace(/[ ,]/g, "").toLowerCase()}`;
+  block.querySelector("h3").id = id;
+  block.querySelector("section").setAttribute("aria-labelledby", id);
+  block.querySelector("section > p").textContent = sayer(index)("ask_intro", undefined, { place: place.label });
+  const reporting = c.reporting[place.country] ?? c.reporting[""];
+  block.querySelector(".request-text").textContent = c.request.replace("{place}", place.label).replace("{reporting}", reporting);
+  return block;
 }
 
 function failure(error) {
