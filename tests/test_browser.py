@@ -7,9 +7,11 @@ tests fail, never skip.
 from __future__ import annotations
 
 import re
+import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import sqlite_utils
@@ -186,6 +188,7 @@ def test_no_horizontal_scroll_at_375_px(browser: Browser, live_server: str, path
 
 ANSWER = re.compile(
     r"No agency in .+ is listed\.|\d+ listed agenc(y is|ies are) in .+\."
+    r"|\d+ national agenc(y is|ies are) placed in .+, the capital\."
     r"|\d+ listed agenc(y matches|ies match) the name\."
 )
 
@@ -232,6 +235,53 @@ def test_each_way_of_asking_on_the_live_site(page: Page, query: str, first: str)
     heading = page.locator("#search-results h2, #search-results .agency-name").first
     assert heading.inner_text() in (first, "Agencies whose name matches")
     assert first in page.locator("#search-results").inner_text()
+
+
+def ways_of_asking(real_db) -> list[tuple[str, str]]:
+    """(query, agency_id) for a town-placed agency of a big town, asked as readers ask: the town and its state without a
+    comma, the state first, inside a question, and misspelt before its state (clearview.search.readings)."""
+    import random
+
+    from clearview import gazetteer
+
+    big = {key for key, _ in gazetteer.load().largest(100_000)}
+    with sqlite3.connect(real_db) as connection:
+        rows = connection.execute(
+            "select agency_id, city, state_province from agency_shown where location_precision = 'city' "
+            "and state_province != '' order by agency_id"
+        ).fetchall()
+    agency_id, city, state = random.Random(3).choice([r for r in rows if r[1].lower() in big])
+    misspelt = city[:2] + city[3] + city[2] + city[4:]
+    return [
+        (f"{city} {state}", agency_id),
+        (f"{state} {city}", agency_id),
+        (f"Did the police in {city} {state} use Clearview?", agency_id),
+        (f"{misspelt} {state}", agency_id),
+    ]
+
+
+def test_every_way_of_asking_lists_the_agency_first_at_375_px(page: Page, real_db):
+    page.set_viewport_size({"width": 375, "height": 800})
+    for query, agency_id in ways_of_asking(real_db):
+        page.goto(f"/search?q={quote(query)}")
+        first = page.locator("#search-results section").first
+        links = first.locator(".agency-name").evaluate_all("links => links.map((a) => a.getAttribute('href'))")
+        assert any(link.endswith(f"/agency/{agency_id}") for link in links), (query, links)
+        assert page.evaluate("document.documentElement.scrollHeight") < 2500, query
+
+
+def test_a_town_with_nothing_listed_offers_a_records_request(page: Page, real_db):
+    with sqlite3.connect(real_db) as connection:
+        listed = {city.lower() for (city,) in connection.execute("select city from agency_shown where city != ''")}
+    town = next(t for t in us_towns(40) if t.split(",")[0].lower() not in listed)
+    page.goto(f"/search?q={quote(town)}")
+    block = page.locator("section.ask-agency").first
+    assert "Ask your agency" in block.inner_text()
+    request = block.locator(".request-text").text_content()
+    assert town.split(",")[0] in request and "Clearview AI" in request and "2018" in request
+    with page.expect_download() as download:
+        block.locator(".download-request").click()
+    assert Path(download.value.path()).read_text(encoding="utf-8") == request
 
 
 def test_the_404_page_has_no_serious_accessibility_violation_and_fits_375_px(browser: Browser, live_server: str):
