@@ -269,6 +269,9 @@ READ_AS_LIVE = (
     "07011",
     "Sweden",
     "Atlantis Gotham",  # nothing listed
+    "Tampa Florida",  # nothing local: the records request, the place filled in
+    "Washington DC",  # a capital: its national agencies listed
+    "Scotland Yard",  # an alias: the card says so
 )
 
 
@@ -276,7 +279,7 @@ def results_text(page: Page) -> str:
     """What a reader reads of the results, every folded list opened: the text, white space folded."""
     page.evaluate("document.querySelectorAll('#search-results details').forEach((d) => { d.open = true; })")
     page.wait_for_function(
-        "[...document.querySelectorAll('#search-results details')].every((d) => d.querySelector('ol'))"
+        "[...document.querySelectorAll('#search-results details.covers')].every((d) => d.querySelector('ol'))"
     )
     return " ".join(page.locator("#search-results").inner_text().split())
 
