@@ -261,6 +261,7 @@ class Gazetteer:
         )
         return found[0] if found else None
 
+    @lru_cache(maxsize=1 << 9)  # noqa: B019 - asked for each town a search names
     def find_capital(self, country: str) -> Place | None:
         capital = self.query("select capital from capitals where country = ?", [country])
         return self.find_city(capital[0][0], country) if capital else None

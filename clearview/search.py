@@ -222,6 +222,7 @@ AGENCY_WORDS = re.compile(
     r" (?:state police|police(?: department| service| force)?|sheriff(?:'s office|'s department| office)?"
     r"|pd|so|ps|da|district attorney(?:'s office)?|constabulary)$"
 )
+POSTAL = re.compile(r"(?:,? (?:\d{5}(?:-\d{4})?|[a-z]\d[a-z] ?\d[a-z]\d))$")  # a US ZIP or Canadian code after a town
 
 
 NICKNAMES = Path(__file__).with_name("place_nicknames.csv")
@@ -256,7 +257,7 @@ def search(index: AgencyIndex, query: str, places: Gazetteer) -> Results:
         for town, rest in readings(place_text):
             corrected = corrected_town(town, places)
             if corrected:
-                found = find_places(", ".join([corrected, *rest]) if rest else corrected, places)
+                found = find_places(", ".join([corrected, *rest]), places)
                 results = [place_result(index.candidates(p), p) for p in found]
             if results:
                 break
@@ -316,9 +317,9 @@ def match_names(index: AgencyIndex, text: str) -> list[Found]:
     scores = {word: word_scores(word, vocabulary).__getitem__ for word in set(typed)}
     required = [w for w in typed if w in GENERIC and w not in STOP] if not only_generic else []
     for agency, words, aliases in shortlisted:
-        alias = max(aliases, key=lambda a: (fuzz.ratio(text, a), a), default="")
-        if alias and (text == alias or fuzz.ratio(text, alias) >= ALIAS_THRESHOLD):
-            score = 101.0 if text == alias else round(fuzz.ratio(text, alias), 2)
+        near, alias = max(((fuzz.ratio(text, a), a) for a in aliases), default=(0.0, ""))
+        if alias and (text == alias or near >= ALIAS_THRESHOLD):
+            score = 101.0 if text == alias else round(near, 2)
             found.append(Found(agency, "alias", score, alias=alias_as_written(agency, alias)))
             continue
         candidates = words if only_generic else [w for w in words if w not in GENERIC] or words
@@ -329,9 +330,6 @@ def match_names(index: AgencyIndex, text: str) -> list[Found]:
             bonus = sum(max(map(scores[w], words), default=0.0) for w in typed if w in GENERIC) / 1000
             found.append(Found(agency, "name", round(score + bonus, 2)))
     return sorted(found, key=lambda f: (-f.score, f.agency["name"]))
-
-
-POSTAL = re.compile(r"(?:,? (?:\d{5}(?:-\d{4})?|[a-z]\d[a-z] ?\d[a-z]\d))$")  # a US ZIP or Canadian code after a town
 
 
 def alias_as_written(agency: dict, folded: str) -> str:
@@ -398,9 +396,18 @@ def town_place(place, places: Gazetteer) -> Place:
     """A gazetteer town as a search place; its country's capital says so (national agencies are placed there)."""
     label = ", ".join(p for p in (place.name, place.state, country_name(place.country)) if p)
     query = f"{place.name}, {place.state or country_name(place.country)}"
-    found = Place(label, "city", place.country, place.state, place.name, place.latitude, place.longitude, query=query)
-    found.capital = place == places.find_capital(place.country)
-    return found
+    capital = place == places.find_capital(place.country)
+    return Place(
+        label,
+        "city",
+        place.country,
+        place.state,
+        place.name,
+        place.latitude,
+        place.longitude,
+        query=query,
+        capital=capital,
+    )
 
 
 @cache

@@ -303,10 +303,11 @@ async function findPlaces(store, index, text) {
     ...(entry.states || []).map(([name, countryName, country, regionKey]) => ({ label: `${name}, ${countryName}`, kind: "state", query: "", country, regionKey })),
   ];
   // As find_places: the first reading that names a town or county wins.
+  const countyWords = new RegExp(index.constants.county_words);
   let [towns, counties] = [[], []];
   for (const [town, rest] of readings(text)) {
     towns = await townsNamed(store, index, town, rest);
-    counties = new RegExp(index.constants.county_words).test(town) || !towns.length ? await countiesNamed(store, index, town, rest) : [];
+    counties = countyWords.test(town) || !towns.length ? await countiesNamed(store, index, town, rest) : [];
     if (towns.length || counties.length) break;
   }
   // As clearview.search.find_places: one place per label, the first (the larger) kept.
@@ -359,7 +360,7 @@ async function placeResult(store, index, place) {
   }
   here.sort(byOrder);
   const isHere = new Set(here.map((a) => a.p));
-  const covers = [];
+  let covers = [];
   for (const key of new Set([place.regionKey, `${place.country}|`])) {
     const [first, orders] = index.regions[key]?.wide || [0, []];
     orders.forEach((o, i) => isHere.has(first + i) || covers.push({ p: first + i, o }));
@@ -367,11 +368,12 @@ async function placeResult(store, index, place) {
   covers.sort(byOrder);
   // As place_result: at a capital, the national agencies (no state) are listed, not folded away.
   let seat = [];
+  const seated = new Set();
   if (place.capital) {
     const [first, orders] = index.regions[`${place.country}|`]?.wide || [0, []];
-    const national = new Set(orders.map((o, i) => first + i).filter((p) => !isHere.has(p)));
-    seat = (await store.records(covers.filter((c) => national.has(c.p)).map((c) => c.p)));
-    covers.splice(0, covers.length, ...covers.filter((c) => !national.has(c.p)));
+    orders.forEach((o, i) => isHere.has(first + i) || seated.add(first + i));
+    seat = await store.records(covers.filter((c) => seated.has(c.p)).map((c) => c.p));
+    covers = covers.filter((c) => !seated.has(c.p));
   }
   const nearby = [];
   if (place.lat !== undefined) {
@@ -379,7 +381,7 @@ async function placeResult(store, index, place) {
     const wide = index.wide_local.filter(([, lat, lon]) => distanceKm(place.lat, place.lon, lat, lon) <= index.constants.nearby_km + 1);
     const candidates = [...(await store.chunks(nearChunks(index, place.lat, place.lon))), ...(await store.records(wide.map(([p]) => p)))];
     for (const agency of new Map(candidates.map((a) => [a.p, a])).values()) {
-      if (!agency.local || isHere.has(agency.p) || covering(agency) || seat.some((a) => a.p === agency.p)) continue;
+      if (!agency.local || isHere.has(agency.p) || covering(agency) || seated.has(agency.p)) continue;
       const km = distanceKm(place.lat, place.lon, agency.lat, agency.lon);
       if (km <= index.constants.nearby_km) nearby.push({ agency, km: Number(km.toFixed(1)) });
     }
