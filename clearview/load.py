@@ -11,6 +11,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from clearview.said import said_rows
 from clearview.schema import (
     INTEGER_COLUMNS,
     TABLES,
@@ -227,8 +228,9 @@ order by facts.source_id, agency, facts.fact
 
 
 def index(path: Path) -> None:
-    """Indexes on every facet column, full-text search over names and places."""
+    """Indexes on every facet column, full-text search over names and places and over what was said."""
     db = sqlite_utils.Database(path)
+    said(db)
     for column in ("agency_type", "country", "state_province", "search_range", "response_status", "city"):
         db["agencies"].create_index([column])
     for table in ("responses", "search_counts"):
@@ -239,3 +241,18 @@ def index(path: Path) -> None:
         tokenize="unicode61 remove_diacritics 2",
     )
     db.analyze()
+
+
+def said(db: sqlite_utils.Database) -> None:
+    """Each sentence of a statement, an evidence quote or a source's title, with full-text search (clearview/said.py).
+    Reporters search it in Datasette (/clearview/said?_search=); readers through /search."""
+    db["said"].create(
+        {"agency_id": str, "fact": str, "sentence": str, "source_id": str, "words": str},
+        foreign_keys=[("agency_id", "agencies", "agency_id"), ("source_id", "sources", "source_id")],
+    )
+    with db.conn:
+        db.conn.executemany("insert into said values (?, ?, ?, ?, ?)", said_rows(db.conn))
+    db["said"].create_index(["agency_id"])
+    # The words as clearview.said folds them, not the sentence: SQLite's tokenizer would split and fold some
+    # characters its own way ("¹", "ﬁ"), and then the two editions would find different sentences.
+    db["said"].enable_fts(["words"], tokenize="unicode61 remove_diacritics 2")

@@ -55,6 +55,8 @@ class Found:
     score: float = 0
     distance_km: float | None = None
     alias: str = ""  # the alias it matched, as written
+    said: list = field(default_factory=list)  # clearview.said.Said: its sentences that hold a searched phrase
+    more_said: int = 0
 
 
 @dataclass
@@ -79,6 +81,24 @@ class Results:
     @property
     def empty(self) -> bool:
         return not self.names and not any(p.lists for p in self.places)
+
+
+GROUP_AFTER = 8  # a longer list folds into its countries, states or towns, each with its count
+REGION_LEVELS = ("country_name", "state_province", "city")
+
+
+def grouped(found: list[Found]) -> list[tuple[str, list[Found]]]:
+    """A long list by the first of country, state or town that tells its agencies apart, the largest group first;
+    [] for a short list or one that no level divides. static-search.js groups the same way."""
+    if len(found) <= GROUP_AFTER:
+        return []
+    for level in REGION_LEVELS:
+        groups: dict[str, list[Found]] = {}
+        for one in found:
+            groups.setdefault(one.agency[level] or "", []).append(one)
+        if len(groups) > 1:
+            return sorted(groups.items(), key=lambda group: (-len(group[1]), group[0] == "", group[0]))
+    return []
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -159,6 +179,7 @@ class AgencyIndex:
         self.vocabulary = sorted(self.postings)
         # A typed word of letters shares no character with a word of digits, so it scores 0 against every one.
         self.lettered = [word for word in self.vocabulary if not word.isdigit()]
+        self.by_id = {agency["agency_id"]: agency for agency in self.agencies}  # in the agencies' order
         self.neighbours = Neighbours(self.agencies)
         self.by_state: dict[tuple[str, str], list[int]] = defaultdict(list)
         self.by_country: dict[str, list[int]] = defaultdict(list)

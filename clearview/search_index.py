@@ -29,13 +29,14 @@ from functools import cache
 import pycountry
 import zipcodes
 
-from clearview import search, wording
+from clearview import said, search, wording
 from clearview.gazetteer import Gazetteer, county_key, name_keys
 from clearview.normalise import fold, subdivision_name
 
 CHUNK_BYTES = 8_000  # agencies per chunk: a town's answer touches a few of these
 CHUNK_SPAN = 2.0  # degrees: a chunk of locally placed agencies covers no more, so a town loads few it does not need
 CARDS_PER_PART = 16
+SAID_PER_PART = 64  # sentences: a phrase's few sentences touch a few parts
 SHARD_BYTES = 8_000  # place shards: a lookup fetches one per spelling it tries
 WORD_SHARD_BYTES = 3_000  # word shards: a typed word's prefixes and near spellings are many words, each one shard
 
@@ -89,11 +90,20 @@ def place_parts(agencies: list[dict], places: Gazetteer) -> list[str]:
     return sharded(place_entries(places, index, position))
 
 
-def browser_index(agencies: list[dict], places: Gazetteer, cards: list[str], place_shards: list[str]) -> dict[str, str]:
-    """Every part, as JSON text by its path under /search/ ("index", "words/0", ...); cards[i] is agency i's."""
+def browser_index(
+    agencies: list[dict],
+    places: Gazetteer,
+    cards: list[str],
+    place_shards: list[str],
+    said_rows: list[dict],
+    sources: list[dict],
+) -> dict[str, str]:
+    """Every part, as JSON text by its path under /search/ ("index", "words/0", ...); cards[i] is agency i's;
+    said_rows the said table in its order, and the sources they cite."""
     index = search.AgencyIndex(agencies)
     order = chunk_order(index)
     position = {o: p for p, o in enumerate(order)}  # each record keeps its index position as "o"
+    said_parts = said_index(said_rows, sources, {a["agency_id"]: position[o] for o, a in enumerate(index.agencies)})
     records = agency_records(index)
     chunks = chunked([records[o] for o in order])
     regions: dict[str, dict] = {}
@@ -137,7 +147,10 @@ def browser_index(agencies: list[dict], places: Gazetteer, cards: list[str], pla
                 "postings": len(long_lists),
                 "places": len(place_shards),
                 "cards": CARDS_PER_PART,
+                "said-words": sum(1 for path in said_parts if path.startswith("said-words/")),
+                "said": SAID_PER_PART,
             },
+            "said_rows": sum(len(part) for path, part in said_parts.items() if path.startswith("said/")),
             "agencies": len(records),
             "chunks": [chunk["where"] for chunk in chunks],
             "regions": regions,
@@ -163,7 +176,32 @@ def browser_index(agencies: list[dict], places: Gazetteer, cards: list[str], pla
     parts |= {f"words/{n}": shard for n, shard in enumerate(words)}
     parts |= {f"postings/{n}": postings[word] for n, word in enumerate(long_lists)}
     parts |= {f"places/{n}": shard for n, shard in enumerate(place_shards)}
+    parts |= said_parts
     return {path: value if isinstance(value, str) else compact(value) for path, value in parts.items()}
+
+
+def said_index(rows: list[dict], sources: list[dict], position: dict[str, int]) -> dict[str, object]:
+    """The said table (clearview/said.py) for the browser: each sentence's words point to its number (said-words/<n>,
+    sharded), the sentences in their order SAID_PER_PART a part ([agency's position or null, fact, sentence,
+    source_id]), and the sources they cite. A search fetches the shards of the words typed and the parts of the
+    sentences that have them all."""
+    postings: dict[str, list[int]] = {}
+    entries = []
+    for row in rows:
+        if row["agency_id"] and row["agency_id"] not in position:
+            continue
+        for word in dict.fromkeys(row["words"].split()):
+            postings.setdefault(word, []).append(len(entries))
+        entries.append([position.get(row["agency_id"]), row["fact"], row["sentence"], row["source_id"]])
+    cited = {row["source_id"] for row in rows}
+    return (
+        {f"said-words/{n}": shard for n, shard in enumerate(sharded(postings.items()))}
+        | {
+            f"said/{n}": entries[start : start + SAID_PER_PART]
+            for n, start in enumerate(range(0, len(entries), SAID_PER_PART))
+        }
+        | {"said-sources": {s["source_id"]: s for s in sources if s["source_id"] in cited}}
+    )
 
 
 def front_coded(words: list[str]) -> str:
@@ -187,6 +225,9 @@ def part_paths(index: dict) -> list[str]:
         + [f"words/{n}" for n in range(shards["words"])]
         + [f"postings/{n}" for n in range(shards["postings"])]
         + [f"places/{n}" for n in range(shards["places"])]
+        + [f"said-words/{n}" for n in range(shards["said-words"])]
+        + [f"said/{n}" for n in range(-(-index["said_rows"] // shards["said"]))]
+        + ["said-sources"]
     )
 
 
@@ -209,6 +250,8 @@ def constants() -> dict:
         "shown": wording.SHOWN,
         "words": wording.RESULTS,
         "request": wording.REQUEST,
+        "said": {"max_words": said.MAX_WORDS, "per_agency": said.SENTENCES_PER_AGENCY, "facts": said.FACTS},
+        "group_after": search.GROUP_AFTER,
         "reporting": wording.REPORTING,
     }
 

@@ -39,6 +39,17 @@ RESULTS: dict[str, str | tuple[str, str]] = {
     ),
     "copy": "Copy the request",
     "download": "Download it as a text file",
+    "group": ("{place}: {n} agency", "{place}: {n} agencies"),
+    "no_region": "Not placed more exactly",  # a group's name where its agencies give none at that level
+    "said": (
+        "{n} listed agency's statements or sources say “{query}”.",
+        "{n} listed agencies' statements or sources say “{query}”.",
+    ),
+    "said_titles": ("{n} source's title says it.", "{n} sources' titles say it."),
+    "in_said": "What agencies said and sources say",
+    "said_search": "Search what agencies said and sources say for “{query}”",
+    "said_more": ("{n} more of its sentences says it.", "{n} more of its sentences say it."),
+    "titles": "Sources whose title says it",
 }
 
 # A public-records request a reader can send when nothing local is listed: what the site can source, no legal claim.

@@ -10,8 +10,10 @@ from datasette.utils.asgi import NotFound, Response
 
 from clearview import gazetteer
 from clearview.cache import once_per_database
-from clearview.search import Found, agency_index, search
+from clearview.said import FACTS, SAID_SOURCES_SQL, SAID_SQL, Said, found_in, fts_query, phrase
+from clearview.search import AgencyIndex, Found, agency_index, grouped, search
 from clearview.search_index import browser_index, place_parts
+from clearview.sql_limits import own_rows
 from clearview.wording import SHOWN, request_text, say
 
 DATABASE = "clearview"
@@ -19,11 +21,28 @@ DATABASE = "clearview"
 
 async def search_page(datasette, request):
     query = request.args.get("q", "")[:200]
-    results = None
+    in_said = request.args.get("in") == "said"  # only what agencies said and sources say
+    results, said = None, None
     if query.strip():
-        places = await asyncio.to_thread(gazetteer.load)  # a few seconds once, then cached
-        results = search(await agency_index(datasette.get_database(DATABASE)), query, places)
-    context = {"query": query, "results": results, "say": say, "shown": SHOWN, "request_text": request_text}
+        database = datasette.get_database(DATABASE)
+        index = await agency_index(database)
+        if not in_said:
+            places = await asyncio.to_thread(gazetteer.load)  # a few seconds once, then cached
+            results = search(index, query, places)
+        # What was said answers when no name or place does, or when asked for.
+        if in_said or results.empty:
+            said = await said_found(database, index, query)
+    context = {
+        "query": query,
+        "results": results,
+        "said": said,
+        "in_said": in_said,
+        "say": say,
+        "shown": SHOWN,
+        "request_text": request_text,
+        "grouped": grouped,
+        "facts": FACTS,
+    }
     html = await datasette.render_template("search.html", context, request=request)
     return Response.html(html)
 
@@ -41,7 +60,9 @@ async def search_index(datasette, request):
             return await asyncio.to_thread(place_parts, agencies, places)
 
         place_shards = await once_per_database(database, "search_places", build_places)
-        return await asyncio.to_thread(browser_index, agencies, places, cards, place_shards)
+        said_rows = await own_rows(database, "select * from said order by rowid")
+        sources = await own_rows(database, SAID_SOURCES_SQL)
+        return await asyncio.to_thread(browser_index, agencies, places, cards, place_shards, said_rows, sources)
 
     # The cards hold links under the base path: one index per base path.
     name = "search_index " + datasette.setting("base_url")
@@ -50,6 +71,14 @@ async def search_index(datasette, request):
     if body is None:
         raise NotFound("No such part of the search index")
     return Response(body, content_type="application/json; charset=utf-8")
+
+
+async def said_found(database, index: AgencyIndex, query: str) -> tuple[list[Found], list[Said]]:
+    wanted = phrase(query)
+    if not wanted:
+        return [], []
+    rows = await own_rows(database, SAID_SQL, {"query": fts_query(wanted)})
+    return found_in(rows, wanted, index.by_id)
 
 
 @hookimpl

@@ -1,4 +1,4 @@
-"""SQL functions for queries and pages: distance_km(lat1, lon1, lat2, lon2) and fts_prefix(text)."""
+"""SQL functions for queries and pages: distance_km(lat1, lon1, lat2, lon2), fts_prefix(text) and fts_phrase(text)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import re
 
 from datasette import hookimpl
 
+from clearview.said import fts_query, phrase
 from clearview.search import distance_km
 
 
@@ -23,7 +24,13 @@ def fts_prefix(text: str | None) -> str:
     return " ".join(f'"{word}"*' for word in words) or '""'
 
 
+def fts_phrase(text: str | None) -> str:
+    """Typed text as the phrase the reader's search looks for in what was said (clearview.said): '""' for none."""
+    return fts_query(phrase(text or ""))
+
+
 @hookimpl
 def prepare_connection(conn):
     conn.create_function("distance_km", 4, sql_distance_km, deterministic=True)
     conn.create_function("fts_prefix", 1, fts_prefix, deterministic=True)
+    conn.create_function("fts_phrase", 1, fts_phrase, deterministic=True)

@@ -11,7 +11,9 @@ const templates = results && {
   browseLink: results.querySelector("template.browse-link"),
   askAgency: results.querySelector("template.ask-agency"),
 };
-const query = (new URLSearchParams(location.search).get("q") || "").slice(0, 200);
+const params = new URLSearchParams(location.search);
+const query = (params.get("q") || "").slice(0, 200);
+const inSaid = params.get("in") === "said"; // only what agencies said and sources say
 
 
 const SPACES = /[\s\u00a0\u2000-\u200b\u202f\u205f\u3000]+/g;
@@ -440,6 +442,64 @@ export async function search(store, query) {
   return { query, store, index, names, places };
 }
 
+// clearview.said: the typed words folded (a word as FTS5 reads one), and the sentences that hold them as a phrase.
+const WORD = /[\p{L}\p{N}]+/gu;
+
+function saidWords(text) {
+  return (text.match(WORD) || []).map(fold);
+}
+
+// clearview.said.marked: the sentence in pieces [text, marked], every run of its words that spells the phrase marked.
+export function marked(sentence, wanted) {
+  if (!wanted.length) return [];
+  const spans = [...sentence.matchAll(WORD)].map((m) => [m.index, m.index + m[0].length, fold(m[0])]);
+  const found = [];
+  for (let i = 0; i + wanted.length <= spans.length; i++) {
+    if (wanted.every((word, j) => spans[i + j][2] === word)) found.push([spans[i][0], spans[i + wanted.length - 1][1]]);
+  }
+  if (!found.length) return [];
+  const pieces = [];
+  let at = 0;
+  for (const [start, end] of found) {
+    if (start < at) continue;
+    if (start > at) pieces.push([sentence.slice(at, start), false]);
+    pieces.push([sentence.slice(start, end), true]);
+    at = end;
+  }
+  if (at < sentence.length) pieces.push([sentence.slice(at), false]);
+  return pieces;
+}
+
+// clearview.said.found_in over the index's said parts: each agency once (in index order "o", by name, as the live
+// site orders them), its first sentences with the phrase; then the source titles that hold it.
+export async function searchSaid(store, query) {
+  const index = await store.index();
+  const c = index.constants.said;
+  const wanted = saidWords(query).slice(0, c.max_words);
+  if (!wanted.length) return { found: [], titles: [] };
+  const lists = await Promise.all([...new Set(wanted)].map(async (word) => (await store.sharded("said-words", word)) || []));
+  const [first, ...rest] = lists.sort((a, b) => a.length - b.length);
+  const others = rest.map((list) => new Set(list));
+  const numbers = first.filter((n) => others.every((set) => set.has(n)));
+  const size = index.shards.said;
+  const [parts, sources] = await Promise.all([Promise.all(numbers.map((n) => store.part(`said/${Math.floor(n / size)}`))), store.part("said-sources")]);
+  const byAgency = new Map();
+  const titles = [];
+  numbers.forEach((n, i) => {
+    const [p, fact, sentence, sourceId] = parts[i][n % size];
+    const pieces = marked(sentence, wanted);
+    if (!pieces.length) return;
+    const said = { fact, pieces, source: sources[sourceId] };
+    if (p === null) return titles.push(said);
+    const one = byAgency.get(p) || byAgency.set(p, { said: [], more: 0 }).get(p);
+    if (one.said.length < c.per_agency) one.said.push(said);
+    else one.more += 1;
+  });
+  const records = await store.records([...byAgency.keys()]);
+  const found = records.map((agency) => ({ agency, ...byAgency.get(agency.p) })).sort((a, b) => a.agency.o - b.agency.o);
+  return { found, titles };
+}
+
 // The page, as templates/search.html lays it out for the live site.
 const element = (tag, text, attributes = {}) => {
   const node = document.createElement(tag);
@@ -449,9 +509,8 @@ const element = (tag, text, attributes = {}) => {
 };
 
 // Agencies as cards, from the card HTML that _agency_card.html rendered and escaped when the index was built.
-function list(found, cards) {
-  const ol = element("ol", "", { className: "agency-list" });
-  for (const { agency, km, alias } of found) {
+function list(index, found, cards) {
+  const items = found.map(({ agency, km, alias, said, more }) => {
     const card = document.createElement("template");
     card.innerHTML = cards.get(agency.p);
     if (alias) {
@@ -462,9 +521,64 @@ function list(found, cards) {
     if (km !== undefined) {
       card.content.querySelector(".agency-name").after(element("span", `${km.toFixed(1)} km away`, { className: "distance" }));
     }
-    ol.appendChild(card.content);
+    const li = card.content.firstElementChild;
+    if (said && said.length) {
+      li.append(saidList(index, said));
+      if (more) li.append(element("span", sayer(index)("said_more", more), { className: "said-more" }));
+    }
+    return li;
+  });
+  const groups = grouped(index, items);
+  const ol = (members) => {
+    const node = element("ol", "", { className: "agency-list" });
+    node.append(...members);
+    return node;
+  };
+  if (!groups.length) return ol(items);
+  // As clearview.search.grouped and templates/search.html: each group folded, with its count.
+  const div = element("div", "", { className: "groups" });
+  for (const [label, members] of groups) {
+    const details = element("details", "", { className: "group" });
+    details.append(element("summary", sayer(index)("group", members.length, { place: label || sayer(index)("no_region") })), ol(members));
+    div.append(details);
   }
-  return ol;
+  return div;
+}
+
+// clearview.search.grouped: a long list by the first of country, state or town (the card's data-region) that tells
+// its agencies apart, the largest group first.
+function grouped(index, items) {
+  if (items.length <= index.constants.group_after) return [];
+  for (let level = 0; level < 3; level++) {
+    const groups = new Map();
+    for (const item of items) {
+      const label = item.dataset.region.split("|")[level];
+      groups.set(label, [...(groups.get(label) || []), item]);
+    }
+    if (groups.size > 1) return [...groups].sort((a, b) => b[1].length - a[1].length || (a[0] === "") - (b[0] === "") || compare(a[0], b[0]));
+  }
+  return [];
+}
+
+// As _agency_card.html's said_list: each sentence with the phrase marked, and its source (_shown.html's source).
+function saidList(index, said) {
+  const ul = element("ul", "", { className: "said" });
+  for (const { fact, pieces, source } of said) {
+    const q = element("q");
+    for (const [text, mark] of pieces) q.append(mark ? element("mark", text) : text);
+    const cited = element("span", "", { className: "said-source" });
+    if (source.url) {
+      cited.append(element("a", source.title || source.publisher, { href: source.url, rel: "nofollow noopener" }));
+      if (source.title) cited.append(` · ${source.publisher || "publisher unknown"}`);
+    } else {
+      cited.append(`${source.title || "An archived article"} · ${source.publisher || "archived copy kept by the project"}`);
+    }
+    cited.append(` · ${source.published || "undated"}`);
+    const li = element("li");
+    li.append(element("span", `${index.constants.said.facts[fact]}:`, { className: "fact" }), " ", q, " ", cited);
+    ul.append(li);
+  }
+  return ul;
 }
 
 async function cardsOf(store, agencies) {
@@ -490,13 +604,7 @@ function sayer(index) {
 async function show({ query, store, index, names, places }) {
   const say = sayer(index);
   const shown = index.constants.shown;
-  if (!names.length && !places.some(listed)) {
-    const section = element("section", "", { className: "no-results" });
-    section.setAttribute("aria-live", "polite");
-    section.append(element("h1", say("nothing", undefined, { query })), ...templates.notListed.content.cloneNode(true).childNodes);
-    results.replaceChildren(section);
-    return;
-  }
+  if (!names.length && !places.some(listed)) return showSaid(store, index, await searchSaid(store, query));
   const named = (await store.records(names.slice(0, shown).map((found) => found.p))).map((agency, i) => ({ agency, alias: names[i].alias }));
   const shownHere = places.filter(inFull).flatMap((r) => [...r.here.slice(0, shown), ...r.nearby.slice(0, shown).map((n) => n.agency), ...r.seat.slice(0, shown)]);
   const cards = await cardsOf(store, [...named.map((found) => found.agency), ...shownHere]);
@@ -553,6 +661,34 @@ async function show({ query, store, index, names, places }) {
     line.append("?");
     parts.push(line);
   }
+  const more = element("p", "", { className: "said-search" });
+  more.append(element("a", say("said_search", undefined, { query }), { href: `${location.pathname}?q=${encodeURIComponent(query)}&in=said` }));
+  parts.push(more);
+  results.replaceChildren(...parts);
+}
+
+// As templates/search.html when what was said answers: the agencies with their sentences, then source titles.
+async function showSaid(store, index, { found, titles }) {
+  const say = sayer(index);
+  if (!found.length && !titles.length) {
+    const section = element("section", "", { className: "no-results" });
+    section.setAttribute("aria-live", "polite");
+    section.append(element("h1", say("nothing", undefined, { query })), ...templates.notListed.content.cloneNode(true).childNodes);
+    results.replaceChildren(section);
+    return;
+  }
+  const shown = index.constants.shown;
+  const cards = await cardsOf(store, found.slice(0, shown).map((one) => one.agency));
+  const answer = say("said", found.length, { query }) + (titles.length ? ` ${say("said_titles", titles.length)}` : "");
+  const parts = [element("h1", say("results", undefined, { query })), element("p", answer, { className: "answer" })];
+  const section = (id, heading, ...nodes) => {
+    const node = element("section");
+    node.setAttribute("aria-labelledby", id);
+    node.append(element("h2", heading, { id }), ...nodes);
+    return node;
+  };
+  if (found.length) parts.push(section("in-said", say("in_said"), ...listOf(index, found, found.length, cards)));
+  if (titles.length) parts.push(section("by-title", say("titles"), saidList(index, titles.slice(0, shown))));
   results.replaceChildren(...parts);
 }
 
@@ -570,7 +706,7 @@ async function openCovers(details, store, index, positions) {
 // As templates/search.html's cards macro: the first cards of a list, then how many more.
 function listOf(index, found, total, cards) {
   const shown = index.constants.shown;
-  const nodes = [list(found.slice(0, shown), cards)];
+  const nodes = [list(index, found.slice(0, shown), cards)];
   if (total > shown) {
     const more = element("p", `${sayer(index)("more", total - shown)} `, { className: "more" });
     more.append(templates.browseLink.content.cloneNode(true), ".");
@@ -608,7 +744,9 @@ if (results && !results.dataset.answered && query.trim()) {
   results.setAttribute("aria-busy", "true");
   results.replaceChildren(searching);
   try {
-    await show(await search(new Store(results.dataset.index), query));
+    const store = new Store(results.dataset.index);
+    if (inSaid) await showSaid(store, await store.index(), await searchSaid(store, query));
+    else await show(await search(store, query));
     performance.mark("clearview-search-answered"); // the benchmarks' time to first result (bench/run.py)
   } catch (error) {
     results.replaceChildren(failure(error));

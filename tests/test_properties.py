@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 import build_db
 from clearview import schema, validate
 from clearview.normalise import clean_code, clean_date, clean_text, clean_texts, fold, range_key, slugify, valid_date
+from clearview.said import marked, phrase, words
 from plugins.csv_safe import NUMBER, TRIGGERS, CsvNeutraliser, neutralise
-from plugins.sql_functions import fts_prefix
+from plugins.sql_functions import fts_phrase, fts_prefix
 
 settings.register_profile("ci", max_examples=300, deadline=None)
 settings.load_profile("ci")
@@ -99,3 +100,23 @@ def test_prefix_search_never_errors(text):
     connection.execute("create virtual table names using fts5(name)")
     connection.execute("insert into names values ('Toronto Police Service')")
     connection.execute("select * from names where names match fts_prefix(?)", [text]).fetchall()
+
+
+@given(any_text, st.text(st.characters(max_codepoint=0x7FF, exclude_categories=("Cs",)), max_size=40))
+def test_phrase_search_never_errors_and_finds_what_it_marks(typed, text):
+    """Any typed text is a phrase FTS5 reads without error; a sentence holding the typed words is found and marked.
+    The second holds for the alphabets of the sources (below U+0800): SQLite's word tables follow Unicode 6.1, so a
+    letter assigned since may split a folded word."""
+    connection = sqlite3.connect(":memory:")
+    connection.create_function("fts_phrase", 1, fts_phrase)
+    connection.execute("create virtual table names using fts5(name)")
+    connection.execute("select * from names where names match fts_phrase(?)", [typed]).fetchall()
+    sentence = f"Before {text} after."
+    connection = sqlite3.connect(":memory:")
+    connection.create_function("fts_phrase", 1, fts_phrase)
+    connection.execute("create virtual table said using fts5(sentence, tokenize='unicode61 remove_diacritics 2')")
+    connection.execute("insert into said values (?)", [" ".join(words(sentence))])  # as clearview.load.said
+    found = connection.execute("select sentence from said where said match fts_phrase(?)", [text]).fetchall()
+    wanted = phrase(text)
+    if wanted and marked(sentence, wanted):
+        assert found, (text, wanted)

@@ -13,6 +13,7 @@ QUERIES = yaml.safe_load((ROOT / "metadata.yml").read_text())["databases"]["clea
 PARAMETERS = {
     "agencies_within_km": {"latitude": "43.70643", "longitude": "-79.39864", "km": "100"},
     "name_search": {"q": 'tor "pol ('},
+    "said_search": {"q": 'Clearview "('},  # every source is about it
     "search_bounds": {"group_by": "country"},
 }
 

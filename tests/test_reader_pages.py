@@ -223,7 +223,7 @@ async def test_a_long_list_shows_its_first_cards_and_says_how_many_more(real_sit
     assert us > SHOWN  # the real data has a list longer than a page shows
     html = (await real_site.client.get("/search?q=United+States")).text
     place = html.split('class="place-result"', 1)[1]
-    assert place.split("</ol>", 1)[0].count('class="agency-card"') == SHOWN
+    assert place.split('<p class="more">', 1)[0].count('class="agency-card"') == SHOWN
     # The answer still counts them all; the list says how many it leaves out.
     assert say("here", us, place="United States") in page_text(html)
     more = f'<p class="more">{say("more", us - SHOWN)} <a href="/browse">{say("browse_all")}</a>.</p>'

@@ -4,6 +4,7 @@ root and under a sub-path, crawled link by link and opened in Chromium."""
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import re
 import sqlite3
@@ -20,7 +21,7 @@ import zipcodes
 from playwright.sync_api import Browser, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from clearview import gazetteer
+from clearview import gazetteer, said
 from clearview.browser import free_port, offline_context, serve_files
 from clearview.search import AGENCIES_SQL, AgencyIndex, search
 from clearview.static_site import build_static
@@ -272,15 +273,20 @@ READ_AS_LIVE = (
     "Tampa Florida",  # nothing local: the records request, the place filled in
     "Washington DC",  # a capital: its national agencies listed
     "Scotland Yard",  # an alias: the card says so
+    "free trial",  # no name or place: what agencies said answers, the phrase marked
+    "declined to comment",
 )
+SAID_AS_LIVE = ("Toronto", "Clearview", "police")  # asked for what was said (in=said), though a name or place answers
 
 
 def results_text(page: Page) -> str:
     """What a reader reads of the results, every folded list opened: the text, white space folded."""
-    page.evaluate("document.querySelectorAll('#search-results details').forEach((d) => { d.open = true; })")
+    opened = "document.querySelectorAll('#search-results details').forEach((d) => { d.open = true; })"
+    page.evaluate(opened)
     page.wait_for_function(
         "[...document.querySelectorAll('#search-results details.covers')].every((d) => d.querySelector('ol'))"
     )
+    page.evaluate(opened)  # the groups of a folded list loaded when opened
     return " ".join(page.locator("#search-results").inner_text().split())
 
 
@@ -291,13 +297,15 @@ def test_the_static_results_read_as_the_live_ones(page: Page, browser: Browser, 
 
     live_page = browser.new_page()
     capped = 0
-    for query in READ_AS_LIVE:
-        page.goto(static_site + f"search/?q={quote_plus(query)}")
+    asked = [f"q={quote_plus(query)}" for query in READ_AS_LIVE]
+    asked += [f"q={quote_plus(query)}&in=said" for query in SAID_AS_LIVE]
+    for query in asked:
+        page.goto(static_site + f"search/?{query}")
         page.locator("#search-results .answer, #search-results .no-results").first.wait_for()
         static = results_text(page)
         # Playwright's sync API keeps an event loop running here: the live site answers in a thread of its own.
         with ThreadPoolExecutor(1) as thread:
-            response = thread.submit(asyncio.run, make_datasette(real_db).client.get(f"/search?q={quote_plus(query)}"))
+            response = thread.submit(asyncio.run, make_datasette(real_db).client.get(f"/search?{query}"))
             live_html = response.result().text
         live_page.set_content(live_html.replace('<script type="module"', '<script type="inert"'))
         assert static == results_text(live_page), query
@@ -503,6 +511,71 @@ def static_answers(browser: Browser, site: str, queries: list[str]) -> dict[str,
     answers = page.evaluate(STATIC_ANSWERS, [site + "static/static-search.js", site + "search/index.json", queries])
     context.close()
     return answers
+
+
+def said_queries(db: Path, seed: int = 7) -> list[str]:
+    """Phrases readers would look for in what was said: runs of one to four words cut from the sentences themselves
+    (as written, with their case and punctuation), single words, words in no sentence, and FTS syntax typed as text."""
+    rng = random.Random(seed)
+    with sqlite3.connect(db) as connection:
+        sentences = [row[0] for row in connection.execute("select sentence from said order by rowid")]
+    queries = ["free trial", "declined to comment", "Clearview AI", "xyzzy plugh", 'trial" OR "police', "NEAR(a b)"]
+    for sentence in rng.sample(sentences, min(150, len(sentences))):
+        words = sentence.split()
+        length = rng.randint(1, min(4, len(words)))
+        start = rng.randrange(len(words) - length + 1)
+        queries.append(" ".join(words[start : start + length]))
+    return list(dict.fromkeys(queries))
+
+
+def live_said(db: Path, queries: list[str]) -> dict[str, list]:
+    with sqlite3.connect(db) as connection:
+        connection.row_factory = sqlite3.Row
+        agencies = AgencyIndex([dict(row) for row in connection.execute(AGENCIES_SQL)])
+        answers = {}
+        for query in queries:
+            wanted = said.phrase(query)
+            rows = (
+                [dict(r) for r in connection.execute(said.SAID_SQL, {"query": said.fts_query(wanted)})]
+                if wanted
+                else []
+            )
+            found, titles = said.found_in(rows, wanted, agencies.by_id)
+            answers[query] = [
+                [[f.agency["agency_id"], [one.pieces for one in f.said], f.more_said] for f in found],
+                [one.pieces for one in titles],
+            ]
+    return answers
+
+
+STATIC_SAID = """async ([moduleUrl, indexUrl, queries]) => {
+  const { searchSaid, Store } = await import(moduleUrl);
+  const store = new Store(indexUrl);
+  const answers = {};
+  for (const query of queries) {
+    const { found, titles } = await searchSaid(store, query);
+    const agencies = found.map((f) => [f.agency.id, f.said.map((one) => one.pieces), f.more]);
+    answers[query] = [agencies, titles.map((one) => one.pieces)];
+  }
+  return answers;
+}"""
+
+
+def test_static_search_of_what_was_said_answers_as_the_live_one(browser: Browser, static_site: str, real_db: Path):
+    """The live site finds sentences with SQLite's FTS5, the static one with its own word index: the same agencies,
+    sentences and marks for phrases cut from the data."""
+    queries = said_queries(real_db)
+    context = offline_context(browser, static_site)
+    page = context.new_page()
+    page.goto(static_site + "search/")
+    static = page.evaluate(
+        STATIC_SAID, [static_site + "static/static-search.js", static_site + "search/index.json", queries]
+    )
+    context.close()
+    live = json.loads(json.dumps(live_said(real_db, queries)))  # tuples as the browser's arrays
+    differ = [query for query in queries if static[query] != live[query]]
+    assert differ == [], [(q, static[q], live[q]) for q in differ[:3]]
+    assert sum(bool(live[q][0]) for q in queries) > len(queries) / 2  # real answers, not empty lists
 
 
 def test_static_search_answers_as_the_live_search_does(browser: Browser, static_site: str, real_db: Path):

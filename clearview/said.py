@@ -1,0 +1,132 @@
+"""What agencies said and what sources say, searchable: each statement, evidence quote and source title cut into
+sentences at build time (the `said` table, with full-text search), and the rules that find a typed phrase in a
+sentence and mark it. The live search asks SQLite's FTS5 for candidates and keeps those these rules match;
+static/static-search.js applies the same rules (the same word pattern and folding) to the same sentences."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from clearview.normalise import fold
+from clearview.search import Found
+
+# A word as FTS5's unicode61 tokenizer reads one: a run of letters and digits; everything else separates.
+WORD = re.compile(r"[^\W_]+")
+# A sentence ends at . ! or ? after a lower-case word of three letters or more (or a closing quote), before a
+# capital: "Feb. 11", "U.S. Army" and "D. Byron" stay whole; a missed end only makes a shown sentence longer.
+SENTENCE_END = re.compile(r"(?:(?<=[a-z0-9]{3}[.!?])|(?<=[.!?][\"”’)]))\s+(?=[\"“‘(]?[A-Z])")
+MAX_WORDS = 8  # a phrase longer than this is not what a reader types; the rest is ignored
+SENTENCES_PER_AGENCY = 3
+
+FACTS = {"statement": "Statement", "quote": "Source's words", "title": "Source title"}
+
+# Every text a reader may search, with the agency and source it belongs to; a source's title has no agency.
+TEXTS_SQL = """
+select agency_id, 'statement' as fact, statement as text, source_id from responses where statement is not null
+union select agency_id, 'quote', evidence_quote, source_id from responses where evidence_quote is not null
+union select agency_id, 'quote', response_evidence, source_id from responses where response_evidence is not null
+union select agency_id, 'quote', evidence_quote, source_id from search_counts where evidence_quote is not null
+union select null, 'title', title, source_id from sources where title is not null
+"""
+
+
+def sentences(text: str) -> list[str]:
+    return [part.strip() for part in SENTENCE_END.split(text.strip()) if part.strip()]
+
+
+def said_rows(db: sqlite3.Connection) -> Iterator[tuple]:
+    """(agency_id, fact, sentence, source_id, its words folded), each once, in a stable order."""
+    seen: set[tuple] = set()
+    rows = db.execute(TEXTS_SQL + " order by agency_id, source_id, fact, text").fetchall()
+    for agency_id, fact, text, source_id in rows:
+        for sentence in sentences(text):
+            key = (agency_id, fact, sentence, source_id)
+            if key not in seen:
+                seen.add(key)
+                yield (*key, " ".join(words(sentence)))
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a text, as the phrase and the sentences are compared."""
+    return [fold(word) for word in WORD.findall(text)]
+
+
+def phrase(query: str) -> list[str]:
+    return words(query)[:MAX_WORDS]
+
+
+def fts_query(wanted: list[str]) -> str:
+    """The phrase as an FTS5 query: words only, quoted, so nothing typed is read as FTS syntax."""
+    return '"' + " ".join(wanted) + '"'
+
+
+def marked(sentence: str, wanted: list[str]) -> list[tuple[str, bool]]:
+    """The sentence in pieces, each marked or not: every run of its words that spells the phrase is marked. No
+    run, no pieces."""
+    if not wanted:
+        return []
+    spans = [(m.start(), m.end(), fold(m.group())) for m in WORD.finditer(sentence)]
+    found = [
+        (spans[i][0], spans[i + len(wanted) - 1][1])
+        for i in range(len(spans) - len(wanted) + 1)
+        if all(spans[i + j][2] == word for j, word in enumerate(wanted))
+    ]
+    if not found:
+        return []
+    pieces, at = [], 0
+    for start, end in found:
+        if start < at:  # overlapping runs ("no no no" for "no no") are marked once
+            continue
+        if start > at:
+            pieces.append((sentence[at:start], False))
+        pieces.append((sentence[start:end], True))
+        at = end
+    if at < len(sentence):
+        pieces.append((sentence[at:], False))
+    return pieces
+
+
+@dataclass
+class Said:
+    """One sentence that holds the phrase, cut into marked pieces, and its source."""
+
+    fact: str
+    pieces: list[tuple[str, bool]]
+    source: dict
+
+
+SAID_SQL = """
+select said.agency_id, said.fact, said.sentence, said.source_id, sources.url, sources.document, sources.title,
+  sources.publisher, sources.published
+from said join sources using (source_id)
+where said.rowid in (select rowid from said_fts where said_fts match :query)
+order by said.rowid
+"""
+
+
+SAID_SOURCES_SQL = "select source_id, url, document, title, publisher, published from sources order by source_id"
+
+
+def found_in(rows: list[dict], wanted: list[str], agencies: dict[str, dict]) -> tuple[list[Found], list[Said]]:
+    """Rows of SAID_SQL (or of the static index) that hold the phrase: each agency once, with its sentences, in the
+    agencies' order (by name); and the source titles that hold it."""
+    found: dict[str, Found] = {}
+    titles: list[Said] = []
+    for row in rows:
+        pieces = marked(row["sentence"], wanted)
+        if not pieces or (row["agency_id"] and row["agency_id"] not in agencies):
+            continue
+        said = Said(row["fact"], pieces, row)
+        if row["agency_id"] is None:
+            titles.append(said)
+            continue
+        one = found.setdefault(row["agency_id"], Found(agencies[row["agency_id"]], "said"))
+        if len(one.said) < SENTENCES_PER_AGENCY:
+            one.said.append(said)
+        else:
+            one.more_said += 1
+    order = {agency_id: n for n, agency_id in enumerate(agencies)}
+    return sorted(found.values(), key=lambda one: order[one.agency["agency_id"]]), titles
