@@ -19,7 +19,9 @@ WORD = re.compile(r"[^\W_]+")
 # capital: "Feb. 11", "U.S. Army" and "D. Byron" stay whole; a missed end only makes a shown sentence longer.
 SENTENCE_END = re.compile(r"(?:(?<=[a-z0-9]{3}[.!?])|(?<=[.!?][\"”’)]))\s+(?=[\"“‘(]?[A-Z])")
 MAX_WORDS = 8  # a phrase longer than this is not what a reader types; the rest is ignored
-SENTENCES_PER_AGENCY = 3
+CONTEXT_WORDS = 8  # words shown either side of the marked phrase; a long quote is cut to them, with "…"
+TITLES_SHOWN = 3  # source titles shown before the rest are folded away
+SENTENCES_PER_AGENCY = 1  # the first that holds the phrase; the agency's page has every one
 
 FACTS = {"statement": "Statement", "quote": "Source's words", "title": "Source title"}
 
@@ -86,6 +88,18 @@ def marked(sentence: str, wanted: list[str]) -> list[tuple[str, bool]]:
         at = end
     if at < len(sentence):
         pieces.append((sentence[at:], False))
+    return trimmed(pieces)
+
+
+def trimmed(pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """The words before the first mark and after the last cut to CONTEXT_WORDS, marked as cut with "…"."""
+    keep = CONTEXT_WORDS + 1  # the space next to the mark makes an empty word
+    text, mark = pieces[0]
+    if not mark and len(spaced := text.split(" ")) > keep:
+        pieces[0] = ("… " + " ".join(spaced[-keep:]), False)
+    text, mark = pieces[-1]
+    if not mark and len(pieces) > 1 and len(spaced := text.split(" ")) > keep:
+        pieces[-1] = (" ".join(spaced[:keep]) + " …", False)
     return pieces
 
 

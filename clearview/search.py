@@ -56,6 +56,7 @@ class Found:
     distance_km: float | None = None
     alias: str = ""  # the alias it matched, as written
     said: list = field(default_factory=list)  # clearview.said.Said: its sentences that hold a searched phrase
+    also: list[tuple[str, str]] = field(default_factory=list)  # other reasons it is here: (wording key, place)
     more_said: int = 0
 
 
@@ -83,14 +84,16 @@ class Results:
         return not self.names and not any(p.lists for p in self.places)
 
 
-GROUP_AFTER = 8  # a longer list folds into its countries, states or towns, each with its count
-REGION_LEVELS = ("country_name", "state_province", "city")
+GROUP_AFTER = 4  # a longer list folds into groups, each with its count: a results page stays short at 375 px
+SAID_GROUP_AFTER = 3  # cards with a sentence each are taller
+REGION_LEVELS = ("country_name", "state_province", "city", "type_label")  # the kind last, for one town's agencies
 
 
 def grouped(found: list[Found]) -> list[tuple[str, list[Found]]]:
-    """A long list by the first of country, state or town that tells its agencies apart, the largest group first;
-    [] for a short list or one that no level divides. static-search.js groups the same way."""
-    if len(found) <= GROUP_AFTER:
+    """A long list by the first of country, state, town or kind of agency that tells its agencies apart, the largest
+    group first; where none does, by the first letter of the name, in order. [] for a short list. static-search.js
+    groups the same way."""
+    if len(found) <= (SAID_GROUP_AFTER if any(one.said for one in found) else GROUP_AFTER):
         return []
     for level in REGION_LEVELS:
         groups: dict[str, list[Found]] = {}
@@ -98,7 +101,10 @@ def grouped(found: list[Found]) -> list[tuple[str, list[Found]]]:
             groups.setdefault(one.agency[level] or "", []).append(one)
         if len(groups) > 1:
             return sorted(groups.items(), key=lambda group: (-len(group[1]), group[0] == "", group[0]))
-    return []
+    initials: dict[str, list[Found]] = {}
+    for one in found:
+        initials.setdefault(fold(one.agency["name"])[:1].upper(), []).append(one)
+    return sorted(initials.items()) if len(initials) > 1 else []
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -293,12 +299,22 @@ def search(index: AgencyIndex, query: str, places: Gazetteer) -> Results:
 
 
 def shown_once(names: list[Found], results: list[PlaceResult]) -> tuple[list[Found], list[PlaceResult]]:
-    """No agency twice on a page: one the place lists (here or nearby) leaves the names, and a name found leaves the
-    folded list of those that cover the place."""
-    placed = {f.agency["agency_id"] for r in results for f in r.here + r.nearby + r.seat}
-    names = [f for f in names if f.agency["agency_id"] not in placed]
-    named = {f.agency["agency_id"] for f in names}
+    """No agency twice on a page, one card with all its reasons: one the place lists (here or nearby) leaves the
+    names and its card says the name matches too; a name found leaves the folded list of those that cover the place,
+    and its card says it covers it."""
+    placed: dict[str, list[Found]] = defaultdict(list)
     for result in results:
+        for found in result.here + result.nearby + result.seat:
+            placed[found.agency["agency_id"]].append(found)
+    for found in names:
+        for card in placed.get(found.agency["agency_id"], []):
+            card.also.append(("also_name", ""))
+    names = [f for f in names if f.agency["agency_id"] not in placed]
+    named = {f.agency["agency_id"]: f for f in names}
+    for result in results:
+        for found in result.covers:
+            if found.agency["agency_id"] in named:
+                named[found.agency["agency_id"]].also.append(("also_covers", result.place.label))
         result.covers = [f for f in result.covers if f.agency["agency_id"] not in named]
     return names, results
 

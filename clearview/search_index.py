@@ -250,8 +250,15 @@ def constants() -> dict:
         "shown": wording.SHOWN,
         "words": wording.RESULTS,
         "request": wording.REQUEST,
-        "said": {"max_words": said.MAX_WORDS, "per_agency": said.SENTENCES_PER_AGENCY, "facts": said.FACTS},
+        "said": {
+            "max_words": said.MAX_WORDS,
+            "per_agency": said.SENTENCES_PER_AGENCY,
+            "facts": said.FACTS,
+            "context_words": said.CONTEXT_WORDS,
+            "titles_shown": said.TITLES_SHOWN,
+        },
         "group_after": search.GROUP_AFTER,
+        "said_group_after": search.SAID_GROUP_AFTER,
         "reporting": wording.REPORTING,
     }
 

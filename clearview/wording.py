@@ -50,6 +50,9 @@ RESULTS: dict[str, str | tuple[str, str]] = {
     "said_search": "Search what agencies said and sources say for “{query}”",
     "said_more": ("{n} more of its sentences says it.", "{n} more of its sentences say it."),
     "titles": "Sources whose title says it",
+    "also_name": "Its name matches too.",  # on a card a place lists, when the name typed is its own
+    "also_covers": "It also covers {place}.",  # on a name's card, when it covers the place typed
+    "titles_more": ("{n} more source", "{n} more sources"),
 }
 
 # A public-records request a reader can send when nothing local is listed: what the site can source, no legal claim.

@@ -10,7 +10,7 @@ from datasette.utils.asgi import NotFound, Response
 
 from clearview import gazetteer
 from clearview.cache import once_per_database
-from clearview.said import FACTS, SAID_SOURCES_SQL, SAID_SQL, Said, found_in, fts_query, phrase
+from clearview.said import FACTS, SAID_SOURCES_SQL, SAID_SQL, TITLES_SHOWN, Said, found_in, fts_query, phrase
 from clearview.search import AgencyIndex, Found, agency_index, grouped, search
 from clearview.search_index import browser_index, place_parts
 from clearview.sql_limits import own_rows
@@ -41,6 +41,7 @@ async def search_page(datasette, request):
         "shown": SHOWN,
         "request_text": request_text,
         "grouped": grouped,
+        "titles_shown": TITLES_SHOWN,
         "facts": FACTS,
     }
     html = await datasette.render_template("search.html", context, request=request)

@@ -420,7 +420,7 @@ function understand(index, text) {
 export async function search(store, query) {
   const index = await store.index();
   const [nameText, placeText] = understand(index, trim(fold(query)));
-  if (!nameText) return { query, store, index, names: [], places: [] };
+  if (!nameText) return { query, store, index, names: [], places: [], also: new Map() };
   const answer = async (text) => Promise.all((await findPlaces(store, index, text)).map((place) => placeResult(store, index, place)));
   let [names, places] = await Promise.all([matchNames(store, index, nameText), answer(placeText)]);
   if (!places.length && names.every((found) => found.score < index.constants.exact)) {
@@ -436,10 +436,17 @@ export async function search(store, query) {
   if (names.length || places.some(lists)) places = places.filter(lists);
   // clearview.search.shown_once: no agency twice on a page.
   const placed = new Set(places.flatMap((r) => [...r.here.map((a) => a.p), ...r.nearby.map((n) => n.agency.p), ...r.seat.map((a) => a.p)]));
+  // One card with all its reasons: [wording key, place] by position.
+  const also = new Map();
+  const add = (p, reason) => also.set(p, [...(also.get(p) || []), reason]);
+  for (const found of names) if (placed.has(found.p)) add(found.p, ["also_name", ""]);
   names = names.filter((found) => !placed.has(found.p));
   const named = new Set(names.map((found) => found.p));
-  for (const r of places) r.covers = r.covers.filter((p) => !named.has(p));
-  return { query, store, index, names, places };
+  for (const r of places) {
+    for (const p of r.covers) if (named.has(p)) add(p, ["also_covers", r.place.label]);
+    r.covers = r.covers.filter((p) => !named.has(p));
+  }
+  return { query, store, index, names, places, also };
 }
 
 // clearview.said: the typed words folded (a word as FTS5 reads one), and the sentences that hold them as a phrase.
@@ -450,7 +457,7 @@ function saidWords(text) {
 }
 
 // clearview.said.marked: the sentence in pieces [text, marked], every run of its words that spells the phrase marked.
-export function marked(sentence, wanted) {
+export function marked(index, sentence, wanted) {
   if (!wanted.length) return [];
   const spans = [...sentence.matchAll(WORD)].map((m) => [m.index, m.index + m[0].length, fold(m[0])]);
   const found = [];
@@ -467,6 +474,12 @@ export function marked(sentence, wanted) {
     at = end;
   }
   if (at < sentence.length) pieces.push([sentence.slice(at), false]);
+  // clearview.said.trimmed: the words before the first mark and after the last cut to CONTEXT_WORDS.
+  const keep = index.constants.said.context_words + 1;
+  const first = pieces[0][0].split(" ");
+  if (!pieces[0][1] && first.length > keep) pieces[0] = [`… ${first.slice(-keep).join(" ")}`, false];
+  const last = pieces[pieces.length - 1][0].split(" ");
+  if (!pieces[pieces.length - 1][1] && pieces.length > 1 && last.length > keep) pieces[pieces.length - 1] = [`${last.slice(0, keep).join(" ")} …`, false];
   return pieces;
 }
 
@@ -487,7 +500,7 @@ export async function searchSaid(store, query) {
   const titles = [];
   numbers.forEach((n, i) => {
     const [p, fact, sentence, sourceId] = parts[i][n % size];
-    const pieces = marked(sentence, wanted);
+    const pieces = marked(index, sentence, wanted);
     if (!pieces.length) return;
     const said = { fact, pieces, source: sources[sourceId] };
     if (p === null) return titles.push(said);
@@ -509,7 +522,7 @@ const element = (tag, text, attributes = {}) => {
 };
 
 // Agencies as cards, from the card HTML that _agency_card.html rendered and escaped when the index was built.
-function list(index, found, cards) {
+function list(index, found, cards, also = new Map()) {
   const items = found.map(({ agency, km, alias, said, more }) => {
     const card = document.createElement("template");
     card.innerHTML = cards.get(agency.p);
@@ -517,6 +530,13 @@ function list(index, found, cards) {
       // As _agency_card.html: the alias as written (the record keeps each, folded ones alongside).
       const written = (agency.written || []).find((a) => fold(a) === alias) || alias;
       card.content.querySelector(".certainty").after(element("span", `Matches its other name “${written}”`, { className: "why" }));
+    }
+    // As _agency_card.html: its other reasons to be here, after the alias.
+    let anchor = card.content.querySelector(".why") || card.content.querySelector(".certainty");
+    for (const [key, place] of also.get(agency.p) || []) {
+      const why = element("span", sayer(index)(key, undefined, { place }), { className: "why" });
+      anchor.after(why);
+      anchor = why;
     }
     if (km !== undefined) {
       card.content.querySelector(".agency-name").after(element("span", `${km.toFixed(1)} km away`, { className: "distance" }));
@@ -528,7 +548,7 @@ function list(index, found, cards) {
     }
     return li;
   });
-  const groups = grouped(index, items);
+  const groups = grouped(index, items, found.some((one) => one.said && one.said.length));
   const ol = (members) => {
     const node = element("ol", "", { className: "agency-list" });
     node.append(...members);
@@ -545,11 +565,11 @@ function list(index, found, cards) {
   return div;
 }
 
-// clearview.search.grouped: a long list by the first of country, state or town (the card's data-region) that tells
-// its agencies apart, the largest group first.
-function grouped(index, items) {
-  if (items.length <= index.constants.group_after) return [];
-  for (let level = 0; level < 3; level++) {
+// clearview.search.grouped: a long list by the first of country, state, town or kind (the card's data-region) that
+// tells its agencies apart, the largest group first; else by the name's first letter.
+function grouped(index, items, said) {
+  if (items.length <= (said ? index.constants.said_group_after : index.constants.group_after)) return [];
+  for (let level = 0; level < 4; level++) {
     const groups = new Map();
     for (const item of items) {
       const label = item.dataset.region.split("|")[level];
@@ -557,7 +577,12 @@ function grouped(index, items) {
     }
     if (groups.size > 1) return [...groups].sort((a, b) => b[1].length - a[1].length || (a[0] === "") - (b[0] === "") || compare(a[0], b[0]));
   }
-  return [];
+  const initials = new Map();
+  for (const item of items) {
+    const initial = fold(item.querySelector(".agency-name").textContent).slice(0, 1).toUpperCase();
+    initials.set(initial, [...(initials.get(initial) || []), item]);
+  }
+  return initials.size > 1 ? [...initials].sort((a, b) => compare(a[0], b[0])) : [];
 }
 
 // As _agency_card.html's said_list: each sentence with the phrase marked, and its source (_shown.html's source).
@@ -601,14 +626,14 @@ function sayer(index) {
   };
 }
 
-async function show({ query, store, index, names, places }) {
+async function show({ query, store, index, names, places, also }) {
   const say = sayer(index);
   const shown = index.constants.shown;
   if (!names.length && !places.some(listed)) return showSaid(store, index, await searchSaid(store, query));
   const named = (await store.records(names.slice(0, shown).map((found) => found.p))).map((agency, i) => ({ agency, alias: names[i].alias }));
   const shownHere = places.filter(inFull).flatMap((r) => [...r.here.slice(0, shown), ...r.nearby.slice(0, shown).map((n) => n.agency), ...r.seat.slice(0, shown)]);
   const cards = await cardsOf(store, [...named.map((found) => found.agency), ...shownHere]);
-  const cardList = (found, total) => listOf(index, found, total, cards);
+  const cardList = (found, total) => listOf(index, found, total, cards, also);
   // The answer first, as templates/search.html's place_answer writes it.
   const placeAnswer = (r) => {
     const first = r.here.length ? say("here", r.here.length, { place: r.place.label }) : r.seat.length ? "" : say("none_here", undefined, { place: r.place.label });
@@ -688,7 +713,17 @@ async function showSaid(store, index, { found, titles }) {
     return node;
   };
   if (found.length) parts.push(section("in-said", say("in_said"), ...listOf(index, found, found.length, cards)));
-  if (titles.length) parts.push(section("by-title", say("titles"), saidList(index, titles.slice(0, shown))));
+  if (titles.length) {
+    const after = index.constants.said.titles_shown;
+    const nodes = [saidList(index, titles.slice(0, after))];
+    if (titles.length > after) {
+      const rest = titles.slice(after, shown);
+      const details = element("details", "", { className: "group" });
+      details.append(element("summary", say("titles_more", rest.length)), saidList(index, rest));
+      nodes.push(details);
+    }
+    parts.push(section("by-title", say("titles"), ...nodes));
+  }
   results.replaceChildren(...parts);
 }
 
@@ -704,9 +739,9 @@ async function openCovers(details, store, index, positions) {
 }
 
 // As templates/search.html's cards macro: the first cards of a list, then how many more.
-function listOf(index, found, total, cards) {
+function listOf(index, found, total, cards, also) {
   const shown = index.constants.shown;
-  const nodes = [list(index, found.slice(0, shown), cards)];
+  const nodes = [list(index, found.slice(0, shown), cards, also)];
   if (total > shown) {
     const more = element("p", `${sayer(index)("more", total - shown)} `, { className: "more" });
     more.append(templates.browseLink.content.cloneNode(true), ".");

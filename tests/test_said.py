@@ -12,7 +12,7 @@ from urllib.parse import quote_plus
 import pytest
 
 from clearview import gazetteer
-from clearview.said import marked, phrase, sentences, words
+from clearview.said import CONTEXT_WORDS, marked, phrase, sentences, words
 from clearview.search import AGENCIES_SQL, GROUP_AFTER, AgencyIndex, Found, grouped, search
 
 
@@ -24,6 +24,14 @@ def test_sentences_end_where_a_sentence_ends_not_at_an_abbreviation():
         "The U.S. Army declined.",
         "Chief D. Byron said no.",
     ]
+
+
+def test_a_long_sentence_is_cut_to_the_words_around_the_phrase():
+    before, after = " ".join(f"b{n}" for n in range(30)), " ".join(f"a{n}" for n in range(30))
+    pieces = marked(f"{before} the free trial {after}.", phrase("free trial"))
+    assert pieces[1] == ("free trial", True)
+    assert pieces[0][0].startswith("… ") and len(pieces[0][0].split()) == CONTEXT_WORDS + 1
+    assert pieces[2][0].endswith(" …") and len(pieces[2][0].split()) == CONTEXT_WORDS + 1
 
 
 def test_a_phrase_is_marked_wherever_its_words_run_whatever_their_case_accents_and_punctuation():
@@ -48,8 +56,9 @@ def test_fts_syntax_typed_is_plain_words():
     assert words("Sheriff's office") == ["sheriff", "s", "office"]
 
 
-def found(country: str, state: str = "", city: str = "") -> Found:
-    return Found({"country_name": country, "state_province": state, "city": city, "name": city}, "name")
+def found(country: str, state: str = "", city: str = "", kind: str = "Police", name: str = "") -> Found:
+    agency = {"country_name": country, "state_province": state, "city": city, "type_label": kind, "name": name}
+    return Found(agency, "name")
 
 
 def test_a_long_list_folds_by_the_first_region_that_tells_its_agencies_apart_largest_first():
@@ -64,7 +73,13 @@ def test_a_long_list_folds_by_the_first_region_that_tells_its_agencies_apart_lar
     assert [label for label, _ in grouped(one_country)] == ["Ontario", "", "Quebec"]  # unplaced after the placed
     one_state = [found("Canada", "Ontario", town) for town in ["Toronto"] * 5 + ["Ottawa"] * 5]
     assert [label for label, _ in grouped(one_state)] == ["Ottawa", "Toronto"]
-    assert grouped([found("Canada", "Ontario", "Toronto")] * (GROUP_AFTER + 1)) == []  # nothing tells them apart
+    one_town = [found("Canada", "Ontario", "Toronto", kind) for kind in ["Police"] * 4 + ["Sheriff"] * 5]
+    assert [label for label, _ in grouped(one_town)] == ["Sheriff", "Police"]
+    # Where no place or kind tells them apart, the first letters of their names do, in order.
+    names = ["Ébène", "Alpha", "Beta", "alpine", "Echo", "Bravo", "Zulu"]
+    alike = [found("Canada", "Ontario", "Toronto", "Police", name) for name in names]
+    assert [(label, len(members)) for label, members in grouped(alike)] == [("A", 2), ("B", 2), ("E", 2), ("Z", 1)]
+    assert grouped([found("Canada", name="Alpha")] * (GROUP_AFTER + 1)) == []  # nothing tells them apart
 
 
 @pytest.fixture(scope="module")
