@@ -34,6 +34,10 @@ READER_PAGES = [
     "/map",
     "/downloads",
     "/agency/cobb-county-police-department",  # known only from later use
+    "/search?q=Tampa+Florida",  # nothing local: the records request
+    "/search?q=police",  # a long list, folded by country
+    "/search?q=free+trial",  # what agencies said, the phrase marked
+    "/search?q=Toronto&in=said",
 ]
 
 
@@ -215,6 +219,23 @@ def test_a_us_town_answers_first_at_375_px_in_under_2500_px_with_no_card_twice(p
             "links => links.map((a) => a.getAttribute('href'))"
         )
         assert len(cards) == len(set(cards)), town
+
+
+def test_the_ways_readers_ask_fit_375_px_with_each_agency_once(page: Page, real_db):
+    """The reader queries of the parity set and phrases cut from what was said (tests/test_static.py), at 375 px:
+    the answer first, each page under 2,500 px, no agency on two cards (folded ones counted)."""
+    from tests.test_static import READER_QUERIES, said_queries
+
+    page.set_viewport_size({"width": 375, "height": 800})
+    for query in READER_QUERIES + said_queries(real_db)[:40]:
+        page.goto(f"/search?q={quote(query)}")
+        assert page.locator("#search-results h1").count() == 1, query
+        height = page.evaluate("document.documentElement.scrollHeight")
+        assert height < 2500, (query, height)
+        cards = page.locator("#search-results .agency-card .agency-name").evaluate_all(
+            "links => links.map((a) => a.getAttribute('href'))"
+        )
+        assert len(cards) == len(set(cards)), query
 
 
 @pytest.mark.parametrize(
