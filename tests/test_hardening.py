@@ -178,3 +178,81 @@ def test_a_csv_cell_longer_than_the_csv_modules_default_limit_streams_whole():
     cell = "x" * 200_000
     out = CsvNeutraliser().feed(f"a,b\r\n{cell},=1+1\r\n".encode(), final=True)
     assert out == f"a,b\r\n{cell},'=1+1\r\n".encode()
+
+
+def repeated(piece: str, times: int) -> str:
+    """SQL for a value made of a piece repeated, as a visitor builds a long one (printf and zeroblob are refused)."""
+    return (
+        f"(select group_concat({piece}, '') from (with recursive n(i) as (select 1 union all select i + 1 from n "
+        f"where i < {times}) select i from n))"
+    )
+
+
+BIG = repeated("'aaaaaaaa'", 12_000)  # 96 KB, under the length limit
+# One call of each compares every place of a value with every character of another: SQLite cannot stop it mid-call,
+# and 150 of them in one query once held a CPU for minutes.
+QUADRATIC_ATTACKS = {
+    "like": (f"'%' || {repeated(chr(39) + 'a' + chr(39), 97)} || 'b'", "v like p"),
+    "glob": (f"'*' || {repeated(chr(39) + '[a]' + chr(39), 32)} || 'b'", "v glob p"),
+    "instr": (f"substr({BIG}, 1, 40000) || 'b'", "instr(v, p)"),
+    "replace": (f"substr({BIG}, 1, 40000) || 'b'", "replace(v, p, 'x')"),
+}
+
+
+@pytest.mark.parametrize("name", QUADRATIC_ATTACKS)
+async def test_a_query_of_many_quadratic_calls_stops_at_its_time_limit(real_site, name):
+    pattern, call = QUADRATIC_ATTACKS[name]
+    calls = ", ".join(f"{call} as c{i}" for i in range(150))
+    sql = f"with t(v, p) as (select {BIG}, {pattern}) select {calls} from t"
+    response = await real_site.client.get("/clearview.json", params={"sql": sql})
+    assert response.status_code == 400
+    assert "SQL query took too long" in response.json()["error"]
+
+
+def test_trim_of_text_never_reaches_sqlites_own(monkeypatch):
+    """SQLite's trim compares each end character with every character of the set (7,000 of them: 0.4 s a call, which
+    the time limit cannot stop); ours takes one pass."""
+    import sqlite3
+
+    connection = sqlite3.connect(":memory:")
+    sql_limits.prepare(connection)
+    monkeypatch.setattr(sql_limits, "builtins", lambda: pytest.fail("trim went to SQLite's own"))
+    characters = "".join(chr(256 + i) for i in range(7000))
+    value = chr(7255) * 30_000 + "b"
+    for name, expected in (("trim", "b"), ("ltrim", "b"), ("rtrim", value)):
+        assert connection.execute(f"select {name}(?, ?)", [value, characters]).fetchone()[0] == expected
+
+
+async def test_a_long_like_pattern_is_refused_and_a_short_one_still_matches(real_site):
+    long = "'%" + "a" * sql_limits.LIKE_PATTERN_BYTES + "'"
+    response = await real_site.client.get("/clearview.json", params={"sql": f"select 'x' like {long}"})
+    assert response.status_code == 400 and "pattern too complex" in response.json()["error"]
+    sql = "select 'Toronto' like 'tor%' as a, 'Toronto' glob 'T*o' as b, instr('abc', 'c') as c, "
+    sql += "replace('abc', 'b', 'x') as d, trim('xax', 'x') as e, 'a_c' like 'a!_c' escape '!' as f"
+    rows = (await real_site.client.get("/clearview.json", params={"sql": sql, "_shape": "array"})).json()
+    assert rows == [{"a": 1, "b": 1, "c": 3, "d": "axc", "e": "a", "f": 1}]
+
+
+def test_a_bounded_function_past_the_deadline_interrupts_its_query():
+    import sqlite3
+
+    connection = sqlite3.connect(":memory:")
+    sql_limits.prepare(connection)
+    with sql_limits.timed(connection, 0), pytest.raises(sqlite3.OperationalError, match="interrupted"):
+        connection.execute("select 'a' like 'a'").fetchall()
+    assert connection.execute("select 'a' like 'a'").fetchone()[0] == 1  # outside a query's time, as before
+
+
+@pytest.mark.parametrize("name", ["trim", "ltrim", "rtrim"])
+def test_trim_answers_as_sqlites_own(name):
+    import sqlite3
+
+    ours, own = sqlite3.connect(":memory:"), sqlite3.connect(":memory:")
+    sql_limits.prepare(ours)
+    for value, characters in [("xxaxx", "x"), ("  a b  ", " "), ("abcba", "ab"), ("", "a"), ("é€aé", "é€"), ("a", "")]:
+        for args in ([value, characters], [value.encode(), characters.encode()]):
+            sql = f"select {name}(?, ?)"
+            assert tuple(ours.execute(sql, args).fetchone()) == own.execute(sql, args).fetchone(), (name, args)
+    for args in ([None, "a"], ["a", None], [12321, "1"], [1.5, "1"]):
+        sql = f"select {name}(?, ?)"
+        assert tuple(ours.execute(sql, args).fetchone()) == own.execute(sql, args).fetchone(), (name, args)
