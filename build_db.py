@@ -104,6 +104,12 @@ def read(data_dir: Path, staging: Staging) -> Read:
 def read_file(path: Path, label: str, problems: list[Problem]) -> Iterator[list[Row]]:
     """The rows of one raw file as text, with the line each starts on, in chunks; nothing if its header is wrong.
     Problems with the file itself go to problems."""
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        # Refused unread: its lines would reach the log, and a pipe would never end.
+        problems.append(
+            Problem.in_file(label, 0, "is a link or a special file, not a data file", f"put the file itself at {label}")
+        )
+        return
     if not path.exists():
         problems.append(Problem.in_file(label, 0, "file is missing", f"restore {label} (see data/README.md)"))
         return
@@ -455,6 +461,14 @@ def main(argv: list[str] | None = None) -> int:
         for problem in error.problems:
             print(problem, file=sys.stderr)
         print(f"build failed: {len(error.problems)} problem(s); {args.db} was not changed", file=sys.stderr)
+        return 1
+    except OSError as error:  # a read-only folder, a full disk: the file and the fix, not a traceback
+        where = error.filename or args.db.parent
+        print(
+            f"build failed: could not write {where}: {error.strerror or error}. Make sure {args.db.parent} exists, "
+            f"is writable and has free space, then run make build again; {args.db} was not changed",
+            file=sys.stderr,
+        )
         return 1
     print(json.dumps({"database": str(args.db), "rows": counts}))
     return 0

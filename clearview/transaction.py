@@ -26,6 +26,7 @@ from filelock import FileLock, Timeout
 WAIT_SECONDS = 10  # a second command waits this long for the first before it refuses
 LOCK, JOURNAL, OWNER = ".clearview.lock", ".clearview-commit.json", ".clearview.lock-owner"
 LEFTOVERS = (".staged-", ".building-")  # folders named <prefix><pid>-...: a run's scratch space
+STARTED = time.time()  # about when this process began (this module is imported at its start)
 
 
 class Busy(Exception):
@@ -87,7 +88,9 @@ def remove_leftovers(folder: Path) -> list[str]:
     removed = []
     for leftover in sorted(p for prefix in LEFTOVERS for p in folder.glob(prefix + "*")):
         pid = pid_of(leftover)
-        if leftover.is_dir() and (pid is None or (pid != os.getpid() and not alive(pid))):
+        # In a container each run may get the same pid: a folder with ours from before this process began is stale.
+        earlier = pid == os.getpid() and leftover.stat().st_mtime < STARTED
+        if leftover.is_dir() and (pid is None or earlier or (pid != os.getpid() and not alive(pid))):
             shutil.rmtree(leftover, ignore_errors=True)
             removed.append(f"removed {leftover.name}, left by an interrupted run")
     return removed

@@ -509,3 +509,48 @@ def test_the_checks_across_rows_see_every_chunk(tmp_path, monkeypatch, capsys):
     assert f"data/agencies.csv:{lines + 1}, column 'agency_id': " in err and "duplicate of line 2" in err
     assert f"data/agencies.csv:{lines + 2}, column 'name'" in err and "looks like the agency on line 3" in err
     assert "column 'agency_id': not in data/agencies.csv (value 'synthetic-nowhere')" in err
+
+
+def test_a_linked_or_special_data_file_is_refused_unread(previous_db, tmp_path, capsys):
+    import os
+
+    data = synthetic_data(tmp_path / "data")
+    secret = tmp_path / "secret.csv"
+    secret.write_text("SECRET-FIRST-LINE\n")
+    (data / "sources.csv").unlink()
+    (data / "sources.csv").symlink_to(secret)
+    with pytest.raises(build_db.BuildError) as raised:
+        build_db.build(data, tmp_path / "clearview.db")
+    said = "\n".join(str(problem) for problem in raised.value.problems)
+    assert "data/sources.csv" in said and "link" in said and "SECRET" not in said + capsys.readouterr().err
+    (data / "sources.csv").unlink()
+    os.mkfifo(data / "sources.csv")  # a pipe would never end: refused unread too
+    with pytest.raises(build_db.BuildError):
+        build_db.build(data, tmp_path / "clearview.db")
+
+
+def test_a_read_only_folder_gets_the_folder_and_the_fix_not_a_traceback(previous_db, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    if os.geteuid() == 0:  # root writes through a read-only mode: a file in the folder's way stands for it
+        out = tmp_path / "out"
+        out.write_text("not a folder")
+        db = out / "clearview.db"
+    else:
+        out = tmp_path / "out"
+        out.mkdir()
+        out.chmod(0o500)
+        db = out / "clearview.db"
+    run = subprocess.run(
+        [sys.executable, "build_db.py", "--data", str(ROOT / "data"), "--db", str(db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    assert "build failed: could not write" in run.stderr and str(out) in run.stderr and "writable" in run.stderr

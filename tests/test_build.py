@@ -66,3 +66,17 @@ def test_one_count_scale_buckets_a_count_by_what_its_bounds_support():
     assert bucket_for("11001", "", scale) == "5001+"
     assert bucket_for("", "500", scale) == "upper_only"  # "up to 500"
     assert bucket_for("", "", scale) == "unknown"
+
+
+def test_a_stale_build_folder_is_removed_even_when_its_pid_is_ours(tmp_path):
+    """A container gives each run the same pid: a killed build's folder then carries the next build's pid."""
+    import os
+
+    from clearview import transaction
+
+    stale, current = tmp_path / f".building-{os.getpid()}-old", tmp_path / f".building-{os.getpid()}-now"
+    stale.mkdir()
+    current.mkdir()
+    os.utime(stale, (transaction.STARTED - 60, transaction.STARTED - 60))
+    assert transaction.remove_leftovers(tmp_path) == [f"removed {stale.name}, left by an interrupted run"]
+    assert current.exists() and not stale.exists()
