@@ -256,3 +256,31 @@ def test_trim_answers_as_sqlites_own(name):
     for args in ([None, "a"], ["a", None], [12321, "1"], [1.5, "1"]):
         sql = f"select {name}(?, ?)"
         assert tuple(ours.execute(sql, args).fetchone()) == own.execute(sql, args).fetchone(), (name, args)
+
+
+async def test_a_large_body_is_refused_before_anything_reads_it(real_site):
+    from plugins.request_limits import MAX_BODY_BYTES
+
+    big = b"a=" + b"x" * (MAX_BODY_BYTES + 1)
+    cookies = {"ds_csrftoken": "x"}  # Datasette's CSRF layer read the whole form body of a POST with a cookie
+    for path in ("/", "/search", "/clearview/agencies", "/no-such-page"):
+        response = await real_site.client.post(path, content=big, cookies=cookies)
+        assert response.status_code == 413, path
+
+    async def chunks():  # no length given: refused before a byte is read
+        for _ in range(MAX_BODY_BYTES // 1024 + 2):
+            yield b"x" * 1024
+
+    response = await real_site.client.post("/search", content=chunks(), cookies=cookies)
+    assert response.status_code == 411
+    assert (await real_site.client.post("/search", content=b"q=x")).status_code != 413
+
+
+async def test_large_or_many_headers_are_refused(real_site):
+    from plugins.request_limits import MAX_HEADER_BYTES, MAX_HEADERS
+
+    response = await real_site.client.get("/", headers={"x-big": "x" * MAX_HEADER_BYTES})
+    assert response.status_code == 431
+    response = await real_site.client.get("/", headers={f"x-{n}": "1" for n in range(MAX_HEADERS + 1)})
+    assert response.status_code == 431
+    assert (await real_site.client.get("/", headers={"x-small": "1"})).status_code == 200
