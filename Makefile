@@ -74,7 +74,7 @@ preview: $(INSTALLED) ## what make add would change, changing nothing: make prev
 
 serve: clearview.db ## run the site on http://127.0.0.1:8001/ (builds first if data/ or the build changed)
 	@echo "==> serving on http://$(HOST):$(PORT)/"
-	$(BIN)/datasette serve $(DATASETTE_OPTIONS) -h $(HOST) -p $(PORT)
+	$(BIN)/python -m clearview.server --db clearview.db --host $(HOST) --port $(PORT)
 
 # The quick loop while editing: build, lint, and every test that needs no browser and no static or publish build.
 check: build lint ## build, lint, unit and data tests (no browser): about a minute
@@ -92,7 +92,7 @@ lint: $(INSTALLED) ## ruff check and format
 # 50 clients for 60 s against a server on loopback (not part of `make test`). LOAD_CLIENTS=, LOAD_SECONDS= to change.
 LOAD_PORT ?= 8002
 loadtest: clearview.db ## 50 clients for 60 s against a local server
-	@$(BIN)/datasette serve $(DATASETTE_OPTIONS) -h 127.0.0.1 -p $(LOAD_PORT) > .loadtest-server.log 2>&1 & server=$$!; \
+	@$(BIN)/python -m clearview.server --db clearview.db --port $(LOAD_PORT) > .loadtest-server.log 2>&1 & server=$$!; \
 	trap "kill $$server" EXIT; \
 	for i in $$(seq 50); do curl -sf -o /dev/null http://127.0.0.1:$(LOAD_PORT)/ && break; sleep 0.2; done; \
 	$(BIN)/python -m bench.loadtest --url http://127.0.0.1:$(LOAD_PORT) --clients $${LOAD_CLIENTS:-50} --seconds $${LOAD_SECONDS:-60}
@@ -100,7 +100,7 @@ loadtest: clearview.db ## 50 clients for 60 s against a local server
 # 20 clients send expensive SQL for 30 s while readers load pages: reader latency, hostile durations, server memory.
 ATTACK_PORT ?= 8003
 attack: clearview.db ## the hostile-visitor benchmark (bench/attack.py): readers' latency under 20 SQL attackers
-	@$(BIN)/datasette serve $(DATASETTE_OPTIONS) -h 127.0.0.1 -p $(ATTACK_PORT) > .attack-server.log 2>&1 & server=$$!; \
+	@$(BIN)/python -m clearview.server --db clearview.db --port $(ATTACK_PORT) > .attack-server.log 2>&1 & server=$$!; \
 	trap "kill $$server 2> /dev/null" EXIT; \
 	for i in $$(seq 100); do curl -sf -o /dev/null http://127.0.0.1:$(ATTACK_PORT)/ && break; sleep 0.2; done; \
 	$(BIN)/python -m bench.attack --url http://127.0.0.1:$(ATTACK_PORT) --pid $$server --hostile $${ATTACK_CLIENTS:-20} --seconds $${ATTACK_SECONDS:-30}

@@ -13,6 +13,7 @@ from pathlib import Path
 import uvicorn
 
 from clearview.browser import free_port
+from clearview.server import config
 from tests.conftest import ROOT, make_datasette
 
 AXE_JS = Path(os.environ.get("AXE_JS", ROOT / ".venv/axe/node_modules/axe-core/axe.min.js"))
@@ -23,7 +24,7 @@ def serve(db_path: Path) -> Iterator[str]:
     """The site as `make serve` runs it, for db_path; yields its base URL."""
     port = free_port()
     app = make_datasette(db_path).app()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(config(app, "127.0.0.1", port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

@@ -284,3 +284,42 @@ async def test_large_or_many_headers_are_refused(real_site):
     response = await real_site.client.get("/", headers={f"x-{n}": "1" for n in range(MAX_HEADERS + 1)})
     assert response.status_code == 431
     assert (await real_site.client.get("/", headers={"x-small": "1"})).status_code == 200
+
+
+def test_a_connection_that_sends_no_whole_head_is_closed(real_db, monkeypatch):
+    """Slowloris and idle connections (clearview/server.py): a head must come whole within HEAD_SECONDS of the
+    connection or of the last response, whatever dribbles in meanwhile."""
+    import socket
+    import time
+
+    from clearview import server
+    from tests.browser_support import serve
+
+    monkeypatch.setattr(server, "HEAD_SECONDS", 0.5)
+
+    def closed_within(sock: socket.socket, seconds: float) -> bool:
+        sock.settimeout(seconds)
+        try:
+            while sock.recv(4096):
+                pass
+            return True
+        except TimeoutError:
+            return False
+
+    with serve(real_db) as base:
+        port = int(base.rsplit(":", 1)[1])
+        idle = socket.create_connection(("127.0.0.1", port))
+        assert closed_within(idle, 5)
+        slow = socket.create_connection(("127.0.0.1", port))
+        slow.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
+        for _ in range(3):  # a header line now and then never completes the head
+            time.sleep(0.3)
+            try:
+                slow.sendall(b"X-Slow: 1\r\n")
+            except OSError:
+                break
+        assert closed_within(slow, 5)
+        kept = socket.create_connection(("127.0.0.1", port))  # a whole request is answered as before
+        kept.sendall(b"GET /-/versions.json HTTP/1.1\r\nHost: x\r\n\r\n")
+        kept.settimeout(5)
+        assert kept.recv(12).startswith(b"HTTP/1.1 200")
