@@ -1,10 +1,12 @@
-"""The hostile visitor, measured: 20 clients send expensive SQL for a fixed time while readers load their pages.
+"""The hostile visitor, measured: 20 clients send expensive SQL, large bodies and large headers for a fixed time,
+while slowloris and idle connections hold sockets open and readers load their pages.
 
     python -m bench.attack --url http://127.0.0.1:8003 --pid PID [--hostile 20] [--seconds 30]   (`make attack`)
 
-Prints the readers' latency percentiles per page, the slowest hostile request, the hostile status codes and the
-server's peak resident memory (from /proc, sampled), the readers' latency right after the attack (recovery), and
-how long the server takes to stop on one SIGTERM.
+Prints the readers' latency percentiles per page, the slowest hostile request of each kind, the hostile status codes,
+how many slow and idle connections the server closed, the server's CPU time and resident memory (from /proc) before,
+at its peak and 30 s after, the readers' latency right after the attack (recovery), and how long the server takes to
+stop on one SIGTERM.
 Exits 1 if a reader page failed. Loopback only; every loop is bounded in time and count.
 """
 
@@ -39,6 +41,24 @@ HOSTILE = [  # the attacks of issue 17, each once refused by a limit
     "with recursive r(n) as (select 1 union all select n+1 from r) select count(*) from r",  # stops at 1 s
     "with recursive r(s) as (select 'x' union all select s||s from r limit 40) select length(s) from r",
 ]
+# One LIKE, GLOB or instr call compares every place of one value with every character of another; 150 in a query
+# (clearview/sql_limits.py stops it at its time limit).
+BIG = (
+    "(select group_concat('aaaaaaaa', '') from (with recursive n(i) as (select 1 union all select i + 1 from n "
+    "where i < 12000) select i from n))"
+)
+HOSTILE += [
+    f"with t(v, p) as (select {BIG}, '*' || (select group_concat('[a]', '') from (with recursive n(i) as "
+    "(select 1 union all select i + 1 from n where i < 32) select i from n)) || 'b') select "
+    + ", ".join(f"v glob p as c{i}" for i in range(150))
+    + " from t",
+    f"with t(v, p) as (select {BIG}, substr({BIG}, 1, 40000) || 'b') select "
+    + ", ".join(f"instr(v, p) as c{i}" for i in range(150))
+    + " from t",
+]
+BODY = b"a=" + b"x" * 1_000_000  # a POST with a cookie: the CSRF layer once read every byte
+HEADERS = {"x-big": "x" * 1_000_000}
+SLOW_CONNECTIONS, IDLE_CONNECTIONS = 200, 500
 MAX_REQUESTS = 200_000
 
 
@@ -62,13 +82,20 @@ async def hostile(base: str, deadline: float, durations: list[float], codes: Cou
     async with httpx.AsyncClient(base_url=base, timeout=60) as http:
 
         async def attack(turn: int) -> None:
+            kind = ("sql", "body", "headers")[turn % 3]
             start = time.perf_counter()
             try:
-                sql = HOSTILE[turn % len(HOSTILE)]
-                codes[(await http.get("/clearview.json", params={"sql": sql})).status_code] += 1
+                if kind == "sql":
+                    sql = HOSTILE[turn // 3 % len(HOSTILE)]
+                    response = await http.get("/clearview.json", params={"sql": sql})
+                elif kind == "body":
+                    response = await http.post("/search", content=BODY, cookies={"ds_csrftoken": "x"})
+                else:
+                    response = await http.get("/", headers=HEADERS)
+                codes[f"{kind} {response.status_code}"] += 1
             except httpx.HTTPError as error:
-                codes[type(error).__name__] += 1
-            durations.append(time.perf_counter() - start)
+                codes[f"{kind} {type(error).__name__}"] += 1
+            durations.append((time.perf_counter() - start, kind))
 
         await repeat(deadline, budget, n, attack)
 
@@ -90,6 +117,39 @@ async def reader(base: str, deadline: float, times: dict, failures: list, budget
             await asyncio.sleep(0.05)
 
         await repeat(deadline, budget, n, read)
+
+
+async def held(base: str, deadline: float, closed: Counter, slow: bool) -> None:
+    """A connection that never sends a whole request head: a header line every 2 s (slowloris), or nothing (idle).
+    Counts it in closed if the server closes it before the deadline."""
+    host, port = base.removeprefix("http://").split(":")
+    try:
+        reader, writer = await asyncio.open_connection(host, int(port))
+    except OSError:
+        closed["refused"] += 1
+        return
+    try:
+        if slow:
+            writer.write(b"GET / HTTP/1.1\r\nHost: x\r\n")
+        while time.monotonic() < deadline:
+            try:
+                if await asyncio.wait_for(reader.read(1024), timeout=2) == b"":
+                    closed["slowloris" if slow else "idle"] += 1
+                    return
+            except TimeoutError:
+                pass
+            if slow:
+                writer.write(b"X-Slow: 1\r\n")
+                await writer.drain()
+    except OSError:
+        closed["slowloris" if slow else "idle"] += 1
+    finally:
+        writer.close()
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def sample_memory(pid: int, deadline: float, peak: list[float]) -> None:
@@ -124,23 +184,39 @@ def report(title: str, times: dict) -> None:
 async def run(base: str, pid: int, hostiles: int, seconds: float) -> int:
     budget, failures = [MAX_REQUESTS], []
     times: dict[str, list[float]] = defaultdict(list)
-    durations: list[float] = []
+    durations: list[tuple[float, str]] = []
     codes: Counter = Counter()
-    peak = [resident_mb(pid)]
-    print(f"server resident before: {peak[0]:.0f} MB")
+    closed: Counter = Counter()
+    # The baseline is the server warmed by its readers: the caches their pages fill are not the attack's.
+    await asyncio.gather(
+        *(reader(base, time.monotonic() + 5, defaultdict(list), failures, budget, n) for n in range(3))
+    )
+    before, cpu_before = resident_mb(pid), cpu_seconds(pid)
+    peak = [before]
+    print(f"server resident before (warmed by 5 s of readers): {before:.0f} MB")
     deadline = time.monotonic() + seconds
     await asyncio.gather(
         sample_memory(pid, deadline, peak),
         *(hostile(base, deadline, durations, codes, budget, n) for n in range(hostiles)),
         *(reader(base, deadline, times, failures, budget, n) for n in range(3)),
+        *(held(base, deadline, closed, slow=True) for _ in range(SLOW_CONNECTIONS)),
+        *(held(base, deadline, closed, slow=False) for _ in range(IDLE_CONNECTIONS)),
     )
     print(f"{hostiles} hostile clients for {seconds:.0f} s: {len(durations):,} hostile requests, codes {dict(codes)}")
-    print(f"slowest hostile request: {max(durations):.2f} s; server resident peak: {peak[0]:.0f} MB")
+    for kind in ("sql", "body", "headers"):
+        slowest = max((d for d, k in durations if k == kind), default=0.0)
+        print(f"  slowest hostile {kind} request: {slowest:.2f} s")
+    print(
+        f"connections closed by the server: {closed['slowloris']} of {SLOW_CONNECTIONS} slowloris, "
+        f"{closed['idle']} of {IDLE_CONNECTIONS} idle ({closed['refused']} refused at connect)"
+    )
+    print(f"server CPU during the attack: {cpu_seconds(pid) - cpu_before:.1f} s; resident peak: {peak[0]:.0f} MB")
     report("readers during the attack:", times)
     after: dict[str, list[float]] = defaultdict(list)
     await asyncio.gather(*(reader(base, time.monotonic() + 5, after, failures, budget, n) for n in range(3)))
     report("readers in the 5 s after it (recovery):", after)
-    print(f"server resident after: {resident_mb(pid):.0f} MB")
+    await asyncio.sleep(25)
+    print(f"server resident 30 s after: {resident_mb(pid):.0f} MB (before: {before:.0f} MB)")
     print(f"shutdown on the first SIGTERM: {await seconds_to_stop(pid):.2f} s")
     for failure in failures[:5]:
         print("reader failure:", failure)
