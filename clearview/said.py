@@ -18,6 +18,7 @@ WORD = re.compile(r"[^\W_]+")
 # A sentence ends at . ! or ? after a lower-case word of three letters or more (or a closing quote), before a
 # capital: "Feb. 11", "U.S. Army" and "D. Byron" stay whole; a missed end only makes a shown sentence longer.
 SENTENCE_END = re.compile(r"(?:(?<=[a-z0-9]{3}[.!?])|(?<=[.!?][\"”’)]))\s+(?=[\"“‘(]?[A-Z])")
+PREFIX_LETTERS = 3  # a last word this long or longer also matches the words it starts
 MAX_WORDS = 8  # a phrase longer than this is not what a reader types; the rest is ignored
 CONTEXT_WORDS = 8  # words shown either side of the marked phrase; a long quote is cut to them, with "…"
 TITLES_SHOWN = 3  # source titles shown before the rest are folded away
@@ -61,8 +62,15 @@ def phrase(query: str) -> list[str]:
 
 
 def fts_query(wanted: list[str]) -> str:
-    """The phrase as an FTS5 query: words only, quoted, so nothing typed is read as FTS syntax."""
-    return '"' + " ".join(wanted) + '"'
+    """The phrase as an FTS5 query: words only, quoted, so nothing typed is read as FTS syntax; the last word as a
+    prefix where it is long enough (spells)."""
+    return '"' + " ".join(wanted) + '"' + (" *" if wanted and len(wanted[-1]) >= PREFIX_LETTERS else "")
+
+
+def spells(word: str, typed: str, last: bool) -> bool:
+    """A sentence's word matches a typed one: the same, or for the last word typed its start ("free trial" finds
+    "free trials", as a reader means it)."""
+    return word == typed or (last and len(typed) >= PREFIX_LETTERS and word.startswith(typed))
 
 
 def marked(sentence: str, wanted: list[str]) -> list[tuple[str, bool]]:
@@ -74,7 +82,7 @@ def marked(sentence: str, wanted: list[str]) -> list[tuple[str, bool]]:
     found = [
         (spans[i][0], spans[i + len(wanted) - 1][1])
         for i in range(len(spans) - len(wanted) + 1)
-        if all(spans[i + j][2] == word for j, word in enumerate(wanted))
+        if all(spells(spans[i + j][2], word, j == len(wanted) - 1) for j, word in enumerate(wanted))
     ]
     if not found:
         return []

@@ -201,6 +201,7 @@ def said_index(rows: list[dict], sources: list[dict], position: dict[str, int]) 
             for n, start in enumerate(range(0, len(entries), SAID_PER_PART))
         }
         | {"said-sources": {s["source_id"]: s for s in sources if s["source_id"] in cited}}
+        | {"said-vocabulary": {"words": front_coded(sorted(postings))}}  # the words the last word typed starts
     )
 
 
@@ -227,7 +228,7 @@ def part_paths(index: dict) -> list[str]:
         + [f"places/{n}" for n in range(shards["places"])]
         + [f"said-words/{n}" for n in range(shards["said-words"])]
         + [f"said/{n}" for n in range(-(-index["said_rows"] // shards["said"]))]
-        + ["said-sources"]
+        + ["said-sources", "said-vocabulary"]
     )
 
 
@@ -256,6 +257,7 @@ def constants() -> dict:
             "facts": said.FACTS,
             "context_words": said.CONTEXT_WORDS,
             "titles_shown": said.TITLES_SHOWN,
+            "prefix_letters": said.PREFIX_LETTERS,
         },
         "group_after": search.GROUP_AFTER,
         "said_group_after": search.SAID_GROUP_AFTER,

@@ -72,6 +72,12 @@ function shardOf(key, shards) {
 
 // The index's parts, each fetched once. A record's position p is its place in the chunks' order; "o" is its place in
 // the live site's index order, by which lists are ordered.
+// clearview.search_index.front_coded: each line the count of letters shared with the word before, then the rest.
+function frontDecoded(text) {
+  let previous = "";
+  return (text ? text.split("\n") : []).map((line) => (previous = previous.slice(0, line.charCodeAt(0) - 48) + line.slice(1)));
+}
+
 export class Store {
   constructor(indexUrl) {
     this.base = new URL(".", new URL(indexUrl, location.href)).href;
@@ -129,10 +135,7 @@ export class Store {
 
   // clearview.search_index.front_coded, read back once.
   vocabulary(index) {
-    if (!this.words) {
-      let previous = "";
-      this.words = (index.vocabulary ? index.vocabulary.split("\n") : []).map((line) => (previous = previous.slice(0, line.charCodeAt(0) - 48) + line.slice(1)));
-    }
+    if (!this.words) this.words = frontDecoded(index.vocabulary);
     return this.words;
   }
 
@@ -461,8 +464,11 @@ export function marked(index, sentence, wanted) {
   if (!wanted.length) return [];
   const spans = [...sentence.matchAll(WORD)].map((m) => [m.index, m.index + m[0].length, fold(m[0])]);
   const found = [];
+  // clearview.said.spells: the same word, or for the last word typed its start.
+  const prefix = index.constants.said.prefix_letters;
+  const spells = (word, typed, last) => word === typed || (last && typed.length >= prefix && word.startsWith(typed));
   for (let i = 0; i + wanted.length <= spans.length; i++) {
-    if (wanted.every((word, j) => spans[i + j][2] === word)) found.push([spans[i][0], spans[i + wanted.length - 1][1]]);
+    if (wanted.every((word, j) => spells(spans[i + j][2], word, j === wanted.length - 1))) found.push([spans[i][0], spans[i + wanted.length - 1][1]]);
   }
   if (!found.length) return [];
   const pieces = [];
@@ -490,7 +496,15 @@ export async function searchSaid(store, query) {
   const c = index.constants.said;
   const wanted = saidWords(query).slice(0, c.max_words);
   if (!wanted.length) return { found: [], titles: [] };
-  const lists = await Promise.all([...new Set(wanted)].map(async (word) => (await store.sharded("said-words", word)) || []));
+  const posting = async (word) => (await store.sharded("said-words", word)) || [];
+  // The last word also stands for the words it starts (clearview.said.spells): their sentences, together.
+  const last = wanted[wanted.length - 1];
+  const starting = async () => {
+    if (last.length < c.prefix_letters) return posting(last);
+    const words = frontDecoded((await store.part("said-vocabulary")).words).filter((word) => word.startsWith(last));
+    return [...new Set((await Promise.all(words.map(posting))).flat())].sort((a, b) => a - b);
+  };
+  const lists = await Promise.all([...new Set(wanted.slice(0, -1))].filter((word) => word !== last).map(posting).concat([starting()]));
   const [first, ...rest] = lists.sort((a, b) => a.length - b.length);
   const others = rest.map((list) => new Set(list));
   const numbers = first.filter((n) => others.every((set) => set.has(n)));

@@ -48,6 +48,10 @@ def test_a_phrase_is_marked_wherever_its_words_run_whatever_their_case_accents_a
         (" a refusé.", False),
     ]
     assert marked("a trial that was free", phrase("free trial")) == []  # the words, but not as typed
+    # The last word typed stands for the words it starts, as a reader means it; a word before it does not.
+    assert marked("No free trials.", phrase("free trial")) == [("No ", False), ("free trials", True), (".", False)]
+    assert marked("freedom trial", phrase("free trial")) == []
+    assert marked("free tr", phrase("free t")) == []  # two letters or fewer: the word whole
     assert marked("anything", phrase("  ?! ")) == []  # nothing typed that is a word
 
 
