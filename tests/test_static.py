@@ -93,7 +93,10 @@ class Links(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list) -> None:
         values = dict(attrs)
         for name, value in attrs:
-            wanted = name in ("href", "src", "action") or (name.startswith("data-") and "/" in (value or ""))
+            # A data-* attribute that is an address (data-index); not one that only holds a slash ("State/provincial").
+            wanted = name in ("href", "src", "action") or (
+                name.startswith("data-") and (value or "").startswith(("/", "http"))
+            )
             if value and wanted and not name.endswith("-path"):  # data-*-path: a prefix a script completes
                 self.found.append((name, tag, values.get("rel") or "", value))
 
@@ -220,8 +223,8 @@ def test_a_place_only_covered_lists_its_covering_agencies_when_opened(page: Page
     covers.wait_for()
     assert covers.locator(".agency-card").count() == 0  # fetched only when a reader opens the list
     covers.locator("summary").click()
-    covers.locator(".agency-card").first.wait_for()
-    count = int(covers.locator("summary").inner_text().split()[0])
+    covers.locator(".agency-card").first.wait_for(state="attached")  # a long list comes folded by region
+    count = int(covers.locator("summary").first.inner_text().split()[0])
     assert covers.locator(".agency-card").count() == count > 0
 
 
