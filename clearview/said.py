@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from clearview.normalise import fold
-from clearview.search import Found
+from clearview.search import AgencyIndex, Found
 
 # A word as FTS5's unicode61 tokenizer reads one: a run of letters and digits; everything else separates.
 WORD = re.compile(r"[^\W_]+")
@@ -132,9 +132,10 @@ order by said.rowid
 SAID_SOURCES_SQL = "select source_id, url, document, title, publisher, published from sources order by source_id"
 
 
-def found_in(rows: list[dict], wanted: list[str], agencies: dict[str, dict]) -> tuple[list[Found], list[Said]]:
+def found_in(rows: list[dict], wanted: list[str], index: AgencyIndex) -> tuple[list[Found], list[Said]]:
     """Rows of SAID_SQL (or of the static index) that hold the phrase: each agency once, with its sentences, in the
-    agencies' order (by name); and the source titles that hold it."""
+    index's order (by name); and the source titles that hold it."""
+    agencies = index.by_id
     found: dict[str, Found] = {}
     titles: list[Said] = []
     for row in rows:
@@ -150,5 +151,4 @@ def found_in(rows: list[dict], wanted: list[str], agencies: dict[str, dict]) -> 
             one.said.append(said)
         else:
             one.more_said += 1
-    order = {agency_id: n for n, agency_id in enumerate(agencies)}
-    return sorted(found.values(), key=lambda one: order[one.agency["agency_id"]]), titles
+    return sorted(found.values(), key=lambda one: index.order[one.agency["agency_id"]]), titles

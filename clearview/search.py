@@ -185,7 +185,8 @@ class AgencyIndex:
         self.vocabulary = sorted(self.postings)
         # A typed word of letters shares no character with a word of digits, so it scores 0 against every one.
         self.lettered = [word for word in self.vocabulary if not word.isdigit()]
-        self.by_id = {agency["agency_id"]: agency for agency in self.agencies}  # in the agencies' order
+        self.by_id = {agency["agency_id"]: agency for agency in self.agencies}
+        self.order = {agency_id: n for n, agency_id in enumerate(self.by_id)}  # by name, as lists are ordered
         self.neighbours = Neighbours(self.agencies)
         self.by_state: dict[tuple[str, str], list[int]] = defaultdict(list)
         self.by_country: dict[str, list[int]] = defaultdict(list)

@@ -11,7 +11,7 @@ bound each value, an authorizer refuses functions no page needs, and a budget bo
 - one call of LIKE, GLOB, instr, replace or trim(X, Y) compares every place in one value with every character of
   another, and the time limit cannot stop it: 100 LIKEs in one query held a CPU for minutes. SQLITE_LIMIT_LIKE_
   PATTERN_LENGTH bounds a pattern to LIKE_PATTERN_BYTES (one call then costs 30 ms at most on the longest value),
-  and these functions are wrapped (bounded_functions) so that each call first checks the query's deadline: a
+  and these functions are wrapped (`bounded`) so that each call first checks the query's deadline: a
   query stops within one call of its time limit, however many it makes.
 Our own queries (fixed SQL, no visitor input) run through `own_rows`, outside the budget and with their own time
 limit, since Datasette's custom_time_limit can only lower its limit.
@@ -81,14 +81,14 @@ def limited(conn: sqlite3.Connection) -> sqlite3.Connection:
 def builtins() -> sqlite3.Connection:
     """A connection of this thread where SQLite's own LIKE, instr and the rest still answer, under the same limits."""
     if getattr(_local, "builtins", None) is None:
-        _local.builtins = limited(sqlite3.connect(":memory:", check_same_thread=True))
+        _local.builtins = limited(sqlite3.connect(":memory:"))
     return _local.builtins
 
 
 TRIMS = {"trim", "ltrim", "rtrim"}
 
 
-def trimmed(name: str, value: str, characters: str) -> str:
+def trim_text(name: str, value: str, characters: str) -> str:
     """trim(X, Y) as SQLite gives it (text, a blob read as UTF-8), in one pass: SQLite compares each end character
     with every one of Y, so a long Y made one call last a second."""
     these = set(characters)
@@ -114,7 +114,7 @@ def bounded(conn: sqlite3.Connection, name: str, arity: int):
             return None
         try:
             if name in TRIMS and all(isinstance(a, str | bytes) for a in args):
-                return trimmed(name, *(a.decode("utf-8", "replace") if isinstance(a, bytes) else a for a in args))
+                return trim_text(name, *(a.decode("utf-8", "replace") if isinstance(a, bytes) else a for a in args))
             return builtins().execute(sql, args).fetchone()[0]
         except sqlite3.Error as error:  # raised here, SQLite would say only that a function failed: timed says why
             _local.function_error = str(error)

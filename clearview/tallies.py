@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from clearview.cache import once_per_database
 from clearview.sql_limits import own_rows
 
 # For each published total, two counts of the agencies here within its scope ('US' or 'outside US'):
@@ -131,6 +132,11 @@ select count(*) as agencies, count(distinct country) as countries, sum(confirms_
 from agency_shown
 """
 PERIODS_SQL = "select * from use_periods"
+
+
+async def landing_numbers(database) -> dict:
+    """key_numbers, counted once per database: the landing and browse pages show them, warm_start counts them."""
+    return await once_per_database(database, "numbers", key_numbers)
 
 
 async def key_numbers(database) -> dict:

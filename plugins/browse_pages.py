@@ -9,7 +9,7 @@ from datasette.utils.asgi import NotFound, Response
 from clearview.browse import FACETS, FACETS_BY_SLUG, facet_values
 from clearview.cache import once_per_database
 from clearview.search import Found, agency_index
-from clearview.tallies import key_numbers
+from clearview.tallies import landing_numbers
 
 
 async def grouped(database) -> list:
@@ -24,7 +24,7 @@ async def browse_page(datasette, request):
     database = datasette.get_database("clearview")
     facets = await once_per_database(database, "browse", grouped)
     facet_slug, value_slug = request.url_vars.get("facet"), request.url_vars.get("value")
-    context: dict = {"facets": facets, "numbers": await once_per_database(database, "numbers", key_numbers)}
+    context: dict = {"facets": facets, "numbers": await landing_numbers(database)}
     if facet_slug:
         facet = FACETS_BY_SLUG.get(facet_slug)
         values = dict(facets).get(facet, [])

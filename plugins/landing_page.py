@@ -9,12 +9,11 @@ from __future__ import annotations
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
-from clearview.cache import once_per_database
-from clearview.tallies import key_numbers
+from clearview.tallies import landing_numbers
 
 
 async def landing_page(datasette, request):
-    context = {"numbers": await once_per_database(datasette.get_database("clearview"), "numbers", key_numbers)}
+    context = {"numbers": await landing_numbers(datasette.get_database("clearview"))}
     return Response.html(await datasette.render_template("index.html", context, request=request, view_name="index"))
 
 

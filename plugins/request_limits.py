@@ -1,7 +1,7 @@
 """What one request may send, checked before anything reads it: its headers (431) and its body (413, or 411 when
-it comes in chunks of no stated length). The site takes
-no body over a few KB (a search, a filter, a form of a few fields); Datasette's CSRF layer read any POST's whole form
-body into memory, on any path, and 20 of them took the server from 570 MB to 1.6 GB."""
+it comes in chunks of no stated length). The site takes no body over a few KB (a search, a filter, a form of a few
+fields); Datasette's CSRF layer read any POST's whole form body into memory, on any path, and 20 of them took the
+server from 570 MB to 1.6 GB."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from datasette import hookimpl
 MAX_BODY_BYTES = 64 * 1024
 MAX_HEADER_BYTES = 16 * 1024  # the sum of names and values: h11's own limit on a request's head
 MAX_HEADERS = 64
+TOO_LARGE = f"Request body too large: this site takes at most {MAX_BODY_BYTES} bytes."
 
 
 async def refuse(send, status: int, reason: str) -> None:
@@ -34,7 +35,7 @@ def limited(app):
             return await refuse(send, 411, "Length required: send the body with a Content-Length.")
         length = next((v for k, v in headers if k == b"content-length"), b"0")
         if not length.isdigit() or int(length) > MAX_BODY_BYTES:
-            return await refuse(send, 413, f"Request body too large: this site takes at most {MAX_BODY_BYTES} bytes.")
+            return await refuse(send, 413, TOO_LARGE)
         received, started = 0, False
 
         async def counted():
@@ -55,7 +56,7 @@ def limited(app):
             await app(scope, counted, tracked)
         except TooLarge:
             if not started:
-                await refuse(send, 413, f"Request body too large: this site takes at most {MAX_BODY_BYTES} bytes.")
+                await refuse(send, 413, TOO_LARGE)
 
     return wrapped
 

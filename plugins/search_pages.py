@@ -79,7 +79,7 @@ async def said_found(database, index: AgencyIndex, query: str) -> tuple[list[Fou
     if not wanted:
         return [], []
     rows = await own_rows(database, SAID_SQL, {"query": fts_query(wanted)})
-    return found_in(rows, wanted, index.by_id)
+    return found_in(rows, wanted, index)
 
 
 @hookimpl

@@ -521,11 +521,12 @@ STATIC_ANSWERS = """async ([moduleUrl, indexUrl, queries]) => {
 }"""
 
 
-def static_answers(browser: Browser, site: str, queries: list[str]) -> dict[str, dict]:
+def static_answers(browser: Browser, site: str, queries: list[str], script: str = STATIC_ANSWERS) -> dict:
+    """The static search's answers, as script gathers them in the browser (STATIC_ANSWERS, STATIC_SAID)."""
     context = offline_context(browser, site)
     page = context.new_page()
     page.goto(site + "search/")
-    answers = page.evaluate(STATIC_ANSWERS, [site + "static/static-search.js", site + "search/index.json", queries])
+    answers = page.evaluate(script, [site + "static/static-search.js", site + "search/index.json", queries])
     context.close()
     return answers
 
@@ -557,7 +558,7 @@ def live_said(db: Path, queries: list[str]) -> dict[str, list]:
                 if wanted
                 else []
             )
-            found, titles = said.found_in(rows, wanted, agencies.by_id)
+            found, titles = said.found_in(rows, wanted, agencies)
             answers[query] = [
                 [[f.agency["agency_id"], [one.pieces for one in f.said], f.more_said] for f in found],
                 [one.pieces for one in titles],
@@ -582,13 +583,7 @@ def test_static_search_of_what_was_said_answers_as_the_live_one(browser: Browser
     """The live site finds sentences with SQLite's FTS5, the static one with its own word index: the same agencies,
     sentences and marks for phrases cut from the data."""
     queries = said_queries(real_db)
-    context = offline_context(browser, static_site)
-    page = context.new_page()
-    page.goto(static_site + "search/")
-    static = page.evaluate(
-        STATIC_SAID, [static_site + "static/static-search.js", static_site + "search/index.json", queries]
-    )
-    context.close()
+    static = static_answers(browser, static_site, queries, STATIC_SAID)
     live = json.loads(json.dumps(live_said(real_db, queries)))  # tuples as the browser's arrays
     differ = [query for query in queries if static[query] != live[query]]
     assert differ == [], [(q, static[q], live[q]) for q in differ[:3]]
