@@ -52,9 +52,17 @@ def said_rows(db: sqlite3.Connection) -> Iterator[tuple]:
                 yield (*key, " ".join(words(sentence)))
 
 
+def folded_words(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, folded word) of each word in the text. A word may fold to none ('ͺ' is a lone accent) or to
+    several ('½' is '1⁄2'): each is read again as FTS5 will read the folded text."""
+    for match in WORD.finditer(text):
+        for word in WORD.findall(fold(match.group())):
+            yield match.start(), match.end(), word
+
+
 def words(text: str) -> list[str]:
     """The folded words of a text, as the phrase and the sentences are compared."""
-    return [fold(word) for word in WORD.findall(text)]
+    return [word for _, _, word in folded_words(text)]
 
 
 def phrase(query: str) -> list[str]:
@@ -78,7 +86,7 @@ def marked(sentence: str, wanted: list[str]) -> list[tuple[str, bool]]:
     run, no pieces."""
     if not wanted:
         return []
-    spans = [(m.start(), m.end(), fold(m.group())) for m in WORD.finditer(sentence)]
+    spans = list(folded_words(sentence))
     found = [
         (spans[i][0], spans[i + len(wanted) - 1][1])
         for i in range(len(spans) - len(wanted) + 1)

@@ -455,14 +455,19 @@ export async function search(store, query) {
 // clearview.said: the typed words folded (a word as FTS5 reads one), and the sentences that hold them as a phrase.
 const WORD = /[\p{L}\p{N}]+/gu;
 
+// clearview.said.folded_words: [start, end, folded word]; a word may fold to none ('ͺ') or to several ('½').
+function foldedWords(text) {
+  return [...text.matchAll(WORD)].flatMap((m) => (fold(m[0]).match(WORD) || []).map((word) => [m.index, m.index + m[0].length, word]));
+}
+
 function saidWords(text) {
-  return (text.match(WORD) || []).map(fold);
+  return foldedWords(text).map(([, , word]) => word);
 }
 
 // clearview.said.marked: the sentence in pieces [text, marked], every run of its words that spells the phrase marked.
 export function marked(index, sentence, wanted) {
   if (!wanted.length) return [];
-  const spans = [...sentence.matchAll(WORD)].map((m) => [m.index, m.index + m[0].length, fold(m[0])]);
+  const spans = foldedWords(sentence);
   const found = [];
   // clearview.said.spells: the same word, or for the last word typed its start.
   const prefix = index.constants.said.prefix_letters;

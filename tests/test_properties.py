@@ -8,7 +8,7 @@ import io
 import re
 import sqlite3
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import build_db
@@ -18,7 +18,9 @@ from clearview.said import marked, phrase, words
 from plugins.csv_safe import NUMBER, TRIGGERS, CsvNeutraliser, neutralise
 from plugins.sql_functions import fts_phrase, fts_prefix
 
-settings.register_profile("ci", max_examples=300, deadline=None)
+# Derandomized: the same 300 examples on every machine, so what passes here passes in CI; a case found once is kept
+# below as an @example.
+settings.register_profile("ci", max_examples=300, deadline=None, derandomize=True)
 settings.load_profile("ci")
 
 any_text = st.text()
@@ -103,6 +105,8 @@ def test_prefix_search_never_errors(text):
 
 
 @given(any_text, st.text(st.characters(max_codepoint=0x7FF, exclude_categories=("Cs",)), max_size=40))
+@example("", "ͺ")  # a letter that folds to nothing (a lone accent)
+@example("½", "½ ﬁne")  # words that fold to several
 def test_phrase_search_never_errors_and_finds_what_it_marks(typed, text):
     """Any typed text is a phrase FTS5 reads without error; a sentence holding the typed words is found and marked.
     The second holds for the alphabets of the sources (below U+0800): SQLite's word tables follow Unicode 6.1, so a
