@@ -19,6 +19,7 @@ from clearview.schema import (
     foreign_keys,
     loaded_columns,
 )
+from clearview.tallies import count_tallies
 from clearview.validate import STREAMED, Row, Tables
 
 
@@ -231,6 +232,7 @@ def index(path: Path) -> None:
     """Indexes on every facet column, full-text search over names and places and over what was said."""
     db = sqlite_utils.Database(path)
     said(db)
+    tallies(db)
     for column in ("agency_type", "country", "state_province", "search_range", "response_status", "city"):
         db["agencies"].create_index([column])
     for table in ("responses", "search_counts"):
@@ -241,6 +243,13 @@ def index(path: Path) -> None:
         tokenize="unicode61 remove_diacritics 2",
     )
     db.analyze()
+
+
+def tallies(db: sqlite_utils.Database) -> None:
+    """The counts reader pages show (clearview/tallies.py), counted once here rather than under a reader's request."""
+    db["tallies"].create({"tally": str, "rows": str}, pk="tally")
+    with db.conn:
+        db.conn.executemany("insert into tallies values (?, ?)", count_tallies(db.conn))
 
 
 def said(db: sqlite_utils.Database) -> None:

@@ -3,6 +3,9 @@ tables published), and the key numbers the landing page and /browse give."""
 
 from __future__ import annotations
 
+import json
+import sqlite3
+from collections.abc import Iterator
 from typing import Any
 
 from clearview.cache import once_per_database
@@ -100,11 +103,8 @@ TABLE_LABELS = {
 
 async def tallies(database: Any) -> dict:
     """database is a datasette.database.Database."""
-
-    async def rows(sql: str) -> list[dict]:
-        return await own_rows(database, sql)
-
-    published = await rows(TOTALS_SQL)
+    counts = await counted(database)
+    published = counts["published"]
     for total in published:
         total["label"] = total["status_label"] or MEASURE_LABELS.get(total["measure"], total["measure"])
         total["table_label"] = TABLE_LABELS.get(total["published_table"], total["published_table"])
@@ -116,10 +116,7 @@ async def tallies(database: Any) -> dict:
         tables.setdefault(total["table_label"], []).append(total)
     return {
         "published": list(tables.items()),
-        "by_status": await rows(BY_STATUS_SQL),
-        "by_range": await rows(BY_RANGE_SQL),
-        "by_country": await rows(BY_COUNTRY_SQL),
-        "by_type": await rows(BY_TYPE_SQL),
+        **{name: counts[name] for name in ("by_status", "by_range", "by_country", "by_type")},
     }
 
 
@@ -134,15 +131,42 @@ from agency_shown
 PERIODS_SQL = "select * from use_periods"
 
 
-async def landing_numbers(database) -> dict:
-    """key_numbers, counted once per database: the landing and browse pages show them, warm_start counts them."""
-    return await once_per_database(database, "numbers", key_numbers)
+# Every count a reader's page shows, counted by the build into the tallies table (clearview.load.index): they are
+# facts of the release, and at 100,000 agencies they take up to a second, which no reader's request should wait for
+# or fail on.
+COUNTED = {
+    "numbers": NUMBERS_SQL,
+    "by_status": BY_STATUS_SQL,
+    "periods": PERIODS_SQL,
+    "by_range": BY_RANGE_SQL,
+    "by_country": BY_COUNTRY_SQL,
+    "by_type": BY_TYPE_SQL,
+    "published": TOTALS_SQL,
+}
 
 
-async def key_numbers(database) -> dict:
-    # Our own queries, under their own limit: at 100,000 agencies these counts take up to a second, and under the
-    # visitor's limit the landing page answered 500 (plugins/warm_start.py counts them before the first request).
-    numbers = (await own_rows(database, NUMBERS_SQL))[0]
-    numbers["by_status"] = await own_rows(database, BY_STATUS_SQL)
-    numbers["periods"] = {row["use_period"]: row for row in await own_rows(database, PERIODS_SQL)}
+def count_tallies(conn: sqlite3.Connection) -> Iterator[tuple[str, str]]:
+    """(tally, its rows as JSON) for each of COUNTED."""
+    for name, sql in COUNTED.items():
+        cursor = conn.execute(sql)
+        columns = [column[0] for column in cursor.description]
+        yield name, json.dumps([dict(zip(columns, row, strict=True)) for row in cursor], ensure_ascii=False)
+
+
+async def counted(database: Any) -> dict[str, list[dict]]:
+    """The tallies table, read once per database; each caller gets its own copy to decorate."""
+    counts = await once_per_database(database, "tallies", read_tallies)
+    return {name: [dict(row) for row in rows] for name, rows in counts.items()}
+
+
+async def read_tallies(database: Any) -> dict[str, list[dict]]:
+    return {row["tally"]: json.loads(row["rows"]) for row in await own_rows(database, "select * from tallies")}
+
+
+async def landing_numbers(database: Any) -> dict:
+    """The key numbers the landing and browse pages show."""
+    counts = await counted(database)
+    numbers = counts["numbers"][0]
+    numbers["by_status"] = counts["by_status"]
+    numbers["periods"] = {row["use_period"]: row for row in counts["periods"]}
     return numbers

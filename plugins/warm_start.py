@@ -1,6 +1,6 @@
 """Before the server takes requests: the gazetteer (a few seconds to read), the agency index that search, the map
-and browse pages share, and the landing page's numbers, so the first reader does not wait for them; then all are
-frozen out of garbage collection."""
+and browse pages share, and the counts the build made (the tallies table), so the first reader does not wait for
+them; then all are frozen out of garbage collection."""
 
 from __future__ import annotations
 

@@ -228,3 +228,27 @@ async def test_a_long_list_shows_its_first_cards_and_says_how_many_more(real_sit
     assert say("here", us, place="United States") in page_text(html)
     more = f'<p class="more">{say("more", us - SHOWN)} <a href="/browse">{say("browse_all")}</a>.</p>'
     assert more in place
+
+
+async def test_reader_pages_show_the_counts_the_build_made(real_db, tmp_path):
+    """The landing, browse and tallies pages read the tallies table the build counted: no count runs under a
+    reader's request (at 100,000 agencies they took up to a second, and the landing page answered 500)."""
+    db = sqlite_utils.Database(real_db)
+    counted = {row["tally"]: json.loads(row["rows"]) for row in db.query("select * from tallies")}
+    shown = db.execute("select count(*), count(distinct country) from agency_shown").fetchone()
+    assert (counted["numbers"][0]["agencies"], counted["numbers"][0]["countries"]) == shown
+    by_status = dict(db.execute("select response_status, count(*) from agency_shown group by 1").fetchall())
+    assert {row["code"]: row["agencies"] for row in counted["by_status"] if row["agencies"]} == by_status
+
+    # A copy whose counts say otherwise: the pages show the copy's counts, so they read them, not count again.
+    copy = tmp_path / "clearview.db"
+    copy.write_bytes(real_db.read_bytes())
+    marked = 987_654
+    counted["numbers"][0]["agencies"] = marked
+    counted["by_type"][0]["agencies"] = marked
+    with sqlite_utils.Database(copy).conn as conn:
+        for name in ("numbers", "by_type"):
+            conn.execute("update tallies set rows = ? where tally = ?", [json.dumps(counted[name]), name])
+    site = make_datasette(copy)
+    assert f"<dd>{marked:,}" in (await site.client.get("/")).text
+    assert f"{marked:,}" in (await site.client.get("/tallies")).text
