@@ -11,10 +11,11 @@ PORT ?= 8001
 # Datasette's settings. Expanded when a recipe runs, after the virtualenv exists.
 SITE_OPTIONS = $(shell $(BIN)/python -m clearview.app)
 SETTINGS = $(shell $(BIN)/python -m clearview.app --settings)
-DATASETTE_OPTIONS = -i clearview.db $(SITE_OPTIONS) $(SETTINGS)
 # glibc gives each SQL thread an arena of its own and keeps what they free: with two, and freed memory trimmed back,
 # the server returned to within 14% of its size 30 s after `make attack` (26% without).
-SERVER := MALLOC_ARENA_MAX=2 MALLOC_TRIM_THRESHOLD_=131072 $(BIN)/python -m clearview.server --db clearview.db
+# Two malloc arenas, freed memory given back: the server returns near its size after an attack (bench/RESULTS.md).
+MALLOC := MALLOC_ARENA_MAX=2 MALLOC_TRIM_THRESHOLD_=131072
+SERVER := $(MALLOC) $(BIN)/python -m clearview.server --db clearview.db
 
 # Browser tests: Debian's chromium (Playwright's own browser download cannot work here) and axe-core from npm.
 CHROMIUM ?= /usr/bin/chromium
@@ -136,8 +137,13 @@ publish-generate: build ## the Fly deploy folder in build/fly
 	$(BIN)/datasette publish fly clearview.db --app $(FLY_APP) --generate-dir $(FLY_DIR) \
 	  $(SITE_OPTIONS) \
 	  --install "-r requirements.txt" --install "-c constraints.txt" --install . --extra-options "$(SETTINGS)"
-	cp -r clearview pyproject.toml requirements.txt constraints.txt $(FLY_DIR)/
+	cp -r clearview pyproject.toml requirements.txt constraints.txt metadata.yml settings.json $(FLY_DIR)/
 	rm -rf $(FLY_DIR)/clearview/__pycache__
+	@# The image serves the site as make serve does, under clearview/server.py's connection limits; that server
+	@# reads no inspect file and no secret (the site has no logins: a secret made at each start signs its tokens).
+	sed -i -e '/^ENV DATASETTE_SECRET/d' -e '/^RUN datasette inspect/d' \
+	  -e 's|^CMD datasette serve .*|ENV $(MALLOC)\nCMD python -m clearview.server --db clearview.db --host 0.0.0.0 --port $$PORT|' \
+	  $(FLY_DIR)/Dockerfile
 	@echo "==> $(FLY_DIR) holds the Dockerfile, fly.toml and files to deploy"
 
 publish: publish-generate ## deploy the live site to Fly

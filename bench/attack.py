@@ -1,5 +1,6 @@
 """The hostile visitor, measured: 20 clients send expensive SQL, large bodies and large headers for a fixed time,
-while slowloris and idle connections hold sockets open and readers load their pages.
+while slowloris and idle connections hold sockets open, slow readers take the largest pages a kilobyte a second, and
+readers load their pages.
 
     python -m bench.attack --url http://127.0.0.1:8003 --pid PID [--hostile 20] [--seconds 30]   (`make attack`)
 
@@ -16,6 +17,7 @@ import argparse
 import asyncio
 import os
 import signal
+import socket
 import sys
 import time
 from collections import Counter, defaultdict
@@ -58,7 +60,14 @@ HOSTILE += [
 ]
 BODY = b"a=" + b"x" * 1_000_000  # a POST with a cookie: the CSRF layer once read every byte
 HEADERS = {"x-big": "x" * 1_000_000}
-SLOW_CONNECTIONS, IDLE_CONNECTIONS = 200, 500
+SLOW_CONNECTIONS, IDLE_CONNECTIONS, SLOW_READERS = 200, 500, 300
+# The largest answers a visitor can ask for: every agency as CSV and JSON, the map's data, a broad search.
+SLOW_READ_PATHS = [
+    "/clearview/agency_shown.csv?_size=max&_stream=on",
+    "/clearview/agency_shown.json?_size=max&_shape=array",
+    "/clearview/agency_map.json?_size=max&_shape=array",
+    "/search?q=police",
+]
 MAX_REQUESTS = 200_000
 
 
@@ -147,6 +156,36 @@ async def held(base: str, deadline: float, closed: Counter, slow: bool) -> None:
         writer.close()
 
 
+async def slow_reader(base: str, deadline: float, taken: Counter, path: str) -> None:
+    """A whole request for a large answer, then its response read a kilobyte a second through a 4 KB socket buffer:
+    the server must hold what it cannot send, per connection, unless it waits for the reader."""
+    host, port = base.removeprefix("http://").split(":")
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.setblocking(False)
+    try:
+        await asyncio.get_running_loop().sock_connect(sock, (host, int(port)))
+        reader, writer = await asyncio.open_connection(sock=sock, limit=1024)
+    except OSError:
+        taken["refused"] += 1
+        sock.close()
+        return
+    try:
+        writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+        while time.monotonic() < deadline:
+            chunk = await reader.read(1024)
+            if not chunk:
+                taken["closed"] += 1
+                return
+            taken["bytes"] += len(chunk)
+            await asyncio.sleep(1)
+        taken["reading"] += 1
+    except OSError:
+        taken["closed"] += 1
+    finally:
+        writer.close()
+
+
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -187,6 +226,7 @@ async def run(base: str, pid: int, hostiles: int, seconds: float) -> int:
     durations: list[tuple[float, str]] = []
     codes: Counter = Counter()
     closed: Counter = Counter()
+    taken: Counter = Counter()
     # The baseline is the server warmed by its readers: the caches their pages fill are not the attack's.
     await asyncio.gather(
         *(reader(base, time.monotonic() + 5, defaultdict(list), failures, budget, n) for n in range(3))
@@ -201,6 +241,7 @@ async def run(base: str, pid: int, hostiles: int, seconds: float) -> int:
         *(reader(base, deadline, times, failures, budget, n) for n in range(3)),
         *(held(base, deadline, closed, slow=True) for _ in range(SLOW_CONNECTIONS)),
         *(held(base, deadline, closed, slow=False) for _ in range(IDLE_CONNECTIONS)),
+        *(slow_reader(base, deadline, taken, SLOW_READ_PATHS[n % len(SLOW_READ_PATHS)]) for n in range(SLOW_READERS)),
     )
     print(f"{hostiles} hostile clients for {seconds:.0f} s: {len(durations):,} hostile requests, codes {dict(codes)}")
     for kind in ("sql", "body", "headers"):
@@ -209,6 +250,10 @@ async def run(base: str, pid: int, hostiles: int, seconds: float) -> int:
     print(
         f"connections closed by the server: {closed['slowloris']} of {SLOW_CONNECTIONS} slowloris, "
         f"{closed['idle']} of {IDLE_CONNECTIONS} idle ({closed['refused']} refused at connect)"
+    )
+    print(
+        f"{SLOW_READERS} slow readers (1 KB/s of the largest answers): {taken['reading']} still reading at the end, "
+        f"{taken['closed']} closed, {taken['refused']} refused; {taken['bytes'] / 1e6:.1f} MB read in all"
     )
     print(f"server CPU during the attack: {cpu_seconds(pid) - cpu_before:.1f} s; resident peak: {peak[0]:.0f} MB")
     report("readers during the attack:", times)

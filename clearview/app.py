@@ -38,6 +38,7 @@ def make_datasette(db_path: Path, metadata: dict | None = None, base_url: str = 
         plugins_dir=str(ROOT / PLUGINS),
         static_mounts=[(path, str(ROOT / folder)) for path, folder in STATIC_MOUNTS],
         settings={**settings(), "base_url": base_url},
+        cors=True,  # reporters' pages and notebooks read the JSON and CSV from anywhere, here as deployed
     )
 
 

@@ -323,3 +323,46 @@ def test_a_connection_that_sends_no_whole_head_is_closed(real_db, monkeypatch):
         kept.sendall(b"GET /-/versions.json HTTP/1.1\r\nHost: x\r\n\r\n")
         kept.settimeout(5)
         assert kept.recv(12).startswith(b"HTTP/1.1 200")
+
+
+async def test_requests_wait_their_turn_to_build_a_page_but_not_to_be_read(real_site):
+    """plugins/render_limit.py: at most RENDERING requests build their answers at once (300 slow readers of the
+    largest JSON once took the server from 80 to 240 MB, for good); an answer being read holds no turn."""
+    from plugins.render_limit import RENDERING, one_turn_each
+
+    plugins = (await real_site.client.get("/-/plugins.json")).json()
+    assert any(plugin["name"] == "render_limit.py" for plugin in plugins)
+
+    building, most, reading, release = 0, 0, 0, asyncio.Event()
+
+    async def app(scope, receive, send):
+        nonlocal building, most, reading
+        building += 1
+        most = max(most, building)
+        await asyncio.sleep(0.01)  # builds its page
+        building -= 1
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        reading += 1
+        await release.wait()  # read slowly: the body goes out only when the reader takes it
+        await send({"type": "http.response.body", "body": b"x"})
+
+    async def sent(message):
+        pass
+
+    wrapped = one_turn_each(app)
+    requests = [asyncio.create_task(wrapped({"type": "http"}, None, sent)) for _ in range(5 * RENDERING)]
+    for _ in range(200):
+        if reading == len(requests):
+            break
+        await asyncio.sleep(0.01)
+    assert most == RENDERING and reading == len(requests)  # every answer started while the others were being read
+    release.set()
+    await asyncio.gather(*requests)
+
+    async def failing(scope, receive, send):
+        raise ValueError
+
+    wrapped = one_turn_each(failing)
+    for _ in range(RENDERING + 1):  # a request that fails gives its turn back
+        with pytest.raises(ValueError):
+            await wrapped({"type": "http"}, None, sent)

@@ -136,3 +136,10 @@ async def test_sql_console_is_read_only_and_time_limited(real_site):
     slow = "with recursive n(i) as (select 1 union all select i + 1 from n) select count(*) from n"
     response = await real_site.client.get("/clearview.json", params={"sql": slow})
     assert response.status_code == 400 and "interrupted" in response.text.lower()
+
+
+async def test_json_and_csv_are_readable_from_other_sites(real_site):
+    """CORS, one setting in clearview/app.py: the same for `make serve`, the tests and the deployed image."""
+    for path in ("/clearview/agencies.json", "/clearview/agencies.csv", "/clearview.json?sql=select+1"):
+        response = await real_site.client.get(path)
+        assert response.headers.get("access-control-allow-origin") == "*", path
