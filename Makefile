@@ -103,13 +103,14 @@ loadtest: clearview.db ## 50 clients for 60 s against a local server
 
 # 20 clients send expensive SQL for 30 s while readers load pages: reader latency, hostile durations, server memory.
 ATTACK_PORT ?= 8003
-attack: clearview.db ## the hostile-visitor benchmark (bench/attack.py), written to bench/ATTACK.md
+attack: clearview.db ## the hostile-visitor benchmark (bench/attack.py): bench/ATTACK.md, and in bench/RESULTS.md
 	@$(SERVER) --port $(ATTACK_PORT) > .attack-server.log 2>&1 & server=$$!; \
 	trap "kill $$server 2> /dev/null" EXIT; \
 	for i in $$(seq 100); do curl -sf -o /dev/null http://127.0.0.1:$(ATTACK_PORT)/ && break; sleep 0.2; done; \
 	set -o pipefail; { echo "# make attack"; echo; echo "Written by \`make attack\` on $$(date -u +%F) ($$(nproc) CPUs). Do not edit: run it again."; echo; echo '```'; \
 	  $(BIN)/python -m bench.attack --url http://127.0.0.1:$(ATTACK_PORT) --pid $$server --hostile $${ATTACK_CLIENTS:-20} --seconds $${ATTACK_SECONDS:-30}; \
-	  status=$$?; echo '```'; exit $$status; } | tee bench/ATTACK.md
+	  status=$$?; echo '```'; exit $$status; } | tee bench/ATTACK.md; \
+	$(BIN)/python -m bench.attack --into bench/RESULTS.md
 
 # The static edition in site/: every page rendered by the live site, for the URL it will be served at. SITE_URL's
 # path is the base path (https://user.github.io/repo/ -> /repo/). LIVE_URL= sends SQL links to a live Datasette

@@ -3,11 +3,13 @@ while slowloris and idle connections hold sockets open, slow readers take the la
 readers load their pages.
 
     python -m bench.attack --url http://127.0.0.1:8003 --pid PID [--hostile 20] [--seconds 30]   (`make attack`)
+    python -m bench.attack --into bench/RESULTS.md    (the report, bench/ATTACK.md, as a section of the results)
 
-Prints the readers' latency percentiles per page, the slowest hostile request of each kind, the hostile status codes,
+First sends each hostile request alone and measures the server's CPU time for it. Then prints the readers' latency
+percentiles per page, the slowest hostile request of each kind, the hostile status codes,
 how many slow and idle connections the server closed, the server's CPU time and resident memory (from /proc) before,
 at its peak and 30 s after, the readers' latency right after the attack (recovery), and how long the server takes to
-stop on one SIGTERM.
+stop on one SIGTERM, and the targets of issue 25 met or missed.
 Exits 1 if a reader page failed. Loopback only; every loop is bounded in time and count.
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import signal
 import socket
@@ -98,7 +101,7 @@ async def hostile(base: str, deadline: float, durations: list[float], codes: Cou
                     sql = HOSTILE[turn // 3 % len(HOSTILE)]
                     response = await http.get("/clearview.json", params={"sql": sql})
                 elif kind == "body":
-                    response = await http.post("/search", content=BODY, cookies={"ds_csrftoken": "x"})
+                    response = await http.post("/search", content=BODY, headers={"cookie": "ds_csrftoken=x"})
                 else:
                     response = await http.get("/", headers=HEADERS)
                 codes[f"{kind} {response.status_code}"] += 1
@@ -186,6 +189,25 @@ async def slow_reader(base: str, deadline: float, taken: Counter, path: str) -> 
         writer.close()
 
 
+async def cpu_alone(base: str, pid: int) -> list[tuple[float, str]]:
+    """(server CPU seconds, what was sent) for each hostile request sent alone to the otherwise idle server."""
+    spent = []
+    async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+        sent = [("GET", "/clearview.json", {"params": {"sql": sql}}, sql[:60]) for sql in HOSTILE]
+        sent += [
+            ("POST", "/search", {"content": BODY, "headers": {"cookie": "ds_csrftoken=x"}}, "1 MB body"),
+            ("GET", "/", {"headers": HEADERS}, "1 MB header"),
+            ("GET", SLOW_READ_PATHS[1], {}, "the largest JSON"),
+        ]
+        for method, path, options, label in sent:
+            before = cpu_seconds(pid)
+            with contextlib.suppress(httpx.HTTPError):
+                await http.request(method, path, **options)
+            await asyncio.sleep(0.2)  # the server's own work after the answer (closing, freeing)
+            spent.append((cpu_seconds(pid) - before, label))
+    return spent
+
+
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -231,6 +253,9 @@ async def run(base: str, pid: int, hostiles: int, seconds: float) -> int:
     await asyncio.gather(
         *(reader(base, time.monotonic() + 5, defaultdict(list), failures, budget, n) for n in range(3))
     )
+    alone = await cpu_alone(base, pid)
+    worst_cpu, worst = max(alone)
+    print(f"each hostile request alone ({len(alone)}): the most server CPU {worst_cpu:.2f} s, for {worst!r}")
     before, cpu_before = resident_mb(pid), cpu_seconds(pid)
     peak = [before]
     print(f"server resident before (warmed by 5 s of readers): {before:.0f} MB")
@@ -261,14 +286,38 @@ async def run(base: str, pid: int, hostiles: int, seconds: float) -> int:
     await asyncio.gather(*(reader(base, time.monotonic() + 5, after, failures, budget, n) for n in range(3)))
     report("readers in the 5 s after it (recovery):", after)
     await asyncio.sleep(25)
-    print(f"server resident 30 s after: {resident_mb(pid):.0f} MB (before: {before:.0f} MB)")
+    settled = resident_mb(pid)
+    print(f"server resident 30 s after: {settled:.0f} MB (before: {before:.0f} MB)")
     print(f"shutdown on the first SIGTERM: {await seconds_to_stop(pid):.2f} s")
+    worst_p95 = max(percentile(values, 0.95) for values in times.values())
+    print("targets (issue 25):")
+    for target, value, met in [
+        ("readers' p95 during the attack < 500 ms (each page)", f"{worst_p95:.0f} ms", worst_p95 < 500),
+        ("no hostile request holds a CPU over 1.5 s", f"{worst_cpu:.2f} s", worst_cpu <= 1.5),
+        ("peak resident < 400 MB", f"{peak[0]:.0f} MB", peak[0] < 400),
+        ("30 s after, within 20% of before", f"{100 * (settled / before - 1):+.0f}%", settled <= 1.2 * before),
+    ]:
+        print(f"  {'met   ' if met else 'MISSED'} {target}: {value}")
     for failure in failures[:5]:
         print("reader failure:", failure)
     return 1 if failures else 0
 
 
+SECTION = "## Hostile visitors (`make attack`)"
+
+
+def into(results: Path, report: Path) -> None:
+    """The report as the last section of the results, in place of the one before."""
+    text = results.read_text(encoding="utf-8")
+    text = text.split("\n" + SECTION + "\n")[0].rstrip("\n")
+    body = report.read_text(encoding="utf-8").split("\n", 1)[1].strip()  # without its own title
+    results.write_text(f"{text}\n\n{SECTION}\n\n{body}\n", encoding="utf-8")
+
+
 def main() -> int:
+    if sys.argv[1:2] == ["--into"]:
+        into(Path(sys.argv[2]), Path(__file__).with_name("ATTACK.md"))
+        return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", default="http://127.0.0.1:8003")
     parser.add_argument("--pid", type=int, required=True, help="the server's process id, for its memory")

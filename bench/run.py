@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 from urllib.parse import quote_plus
 
+from bench import attack
 from bench.generate import generate
 from clearview import gazetteer
 from clearview.app import make_datasette
@@ -580,6 +581,8 @@ def main() -> int:
         print(f"==> static site, {n if n == 'today' else f'{n:,} agencies'}", flush=True)
         results["static"].append(measure_static(n))
     args.out.write_text(report(results, args.profile, started), encoding="utf-8")
+    if (attack_report := ROOT / "bench" / "ATTACK.md").exists():  # `make attack`'s last run, kept in the results
+        attack.into(args.out, attack_report)
     (OUT / f"results-{args.profile}.json").write_text(json.dumps(results, indent=1))
     print(args.out.read_text())
     return 0

@@ -326,9 +326,10 @@ def test_a_connection_that_sends_no_whole_head_is_closed(real_db, monkeypatch):
 
 
 async def test_requests_wait_their_turn_to_build_a_page_but_not_to_be_read(real_site):
-    """plugins/render_limit.py: at most RENDERING requests build their answers at once (300 slow readers of the
-    largest JSON once took the server from 80 to 240 MB, for good); an answer being read holds no turn."""
-    from plugins.render_limit import RENDERING, one_turn_each
+    """plugins/render_limit.py: at most TURNS requests of a kind build their answers at once (300 slow readers of
+    the largest JSON once took the server from 80 to 240 MB, for good); an answer being read holds no turn; readers'
+    pages do not wait behind reporters' data."""
+    from plugins.render_limit import TURNS, one_turn_each
 
     plugins = (await real_site.client.get("/-/plugins.json")).json()
     assert any(plugin["name"] == "render_limit.py" for plugin in plugins)
@@ -349,20 +350,97 @@ async def test_requests_wait_their_turn_to_build_a_page_but_not_to_be_read(real_
     async def sent(message):
         pass
 
-    wrapped = one_turn_each(app)
-    requests = [asyncio.create_task(wrapped({"type": "http"}, None, sent)) for _ in range(5 * RENDERING)]
-    for _ in range(200):
-        if reading == len(requests):
-            break
-        await asyncio.sleep(0.01)
-    assert most == RENDERING and reading == len(requests)  # every answer started while the others were being read
+    for path, turns in (("/search", TURNS["pages"]), ("/clearview/agencies.json", TURNS["data"])):
+        building, most, reading = 0, 0, 0
+        release.clear()
+        wrapped = one_turn_each(app)
+        requests = [asyncio.create_task(wrapped({"type": "http", "path": path}, None, sent)) for _ in range(5 * turns)]
+        for _ in range(200):
+            if reading == len(requests):
+                break
+            await asyncio.sleep(0.01)
+        assert most == turns and reading == len(requests), path  # each answer started while others were read
+        release.set()
+        await asyncio.gather(*requests)
+
+    blocked = asyncio.Event()
+
+    async def site(scope, receive, send):  # the exports never finish building; the reader's page does
+        if scope["path"].startswith("/clearview"):
+            await blocked.wait()
+        else:
+            await app(scope, receive, send)
+
+    wrapped = one_turn_each(site)
+    exports = [
+        asyncio.create_task(wrapped({"type": "http", "path": "/clearview.json"}, None, sent))
+        for _ in range(TURNS["data"] + 1)
+    ]
+    await asyncio.sleep(0.01)
     release.set()
-    await asyncio.gather(*requests)
+    await asyncio.wait_for(wrapped({"type": "http", "path": "/"}, None, sent), 1)  # does not wait for the exports
+    blocked.set()
+    await asyncio.gather(*exports)
 
     async def failing(scope, receive, send):
         raise ValueError
 
     wrapped = one_turn_each(failing)
-    for _ in range(RENDERING + 1):  # a request that fails gives its turn back
+    for _ in range(TURNS["pages"] + 1):  # a request that fails gives its turn back
         with pytest.raises(ValueError):
-            await wrapped({"type": "http"}, None, sent)
+            await wrapped({"type": "http", "path": "/"}, None, sent)
+
+
+def test_a_reader_that_takes_nothing_is_dropped_and_one_that_reads_gets_it_all(monkeypatch):
+    """clearview/server.py: an answer goes out in pieces, and a reader that takes no piece for WRITE_STALL_SECONDS
+    is dropped, with what it had not taken; a reader that reads gets every byte."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from clearview import server
+    from clearview.browser import free_port
+
+    monkeypatch.setattr(server, "WRITE_STALL_SECONDS", 0.5)
+    answer = b"x" * (24 * 1024 * 1024)  # past what the kernel's socket buffers hold (4 MB each way here)
+
+    async def app(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        headers = [(b"content-length", str(len(answer)).encode())]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": answer})
+
+    port = free_port()
+    running = uvicorn.Server(server.config(app, "127.0.0.1", port, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    while not running.started:
+        time.sleep(0.05)
+
+    def taken(pause: float) -> int:
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.connect(("127.0.0.1", port))
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        time.sleep(pause)  # takes nothing meanwhile
+        sock.settimeout(10)
+        received = 0
+        try:
+            while chunk := sock.recv(1 << 20):
+                received += len(chunk)
+                if received > len(answer):  # the head and every byte of the answer
+                    break
+        except ConnectionResetError:
+            pass
+        sock.close()
+        return received
+
+    try:
+        assert taken(pause=0) > len(answer)
+        assert taken(pause=2) < len(answer)
+    finally:
+        running.should_exit = True
+        thread.join(timeout=10)
