@@ -13,7 +13,6 @@ SITE_OPTIONS = $(shell $(BIN)/python -m clearview.app)
 SETTINGS = $(shell $(BIN)/python -m clearview.app --settings)
 # glibc gives each SQL thread an arena of its own and keeps what they free: with two, and freed memory trimmed back,
 # the server returned to within 14% of its size 30 s after `make attack` (26% without).
-# Two malloc arenas, freed memory given back: the server returns near its size after an attack (bench/RESULTS.md).
 MALLOC := MALLOC_ARENA_MAX=2 MALLOC_TRIM_THRESHOLD_=131072
 SERVER := $(MALLOC) $(BIN)/python -m clearview.server --db clearview.db
 

@@ -63,3 +63,15 @@ if __name__ == "__main__":
 def site_path(path: str, base_url: str) -> str:
     """A request's path as the site names it, without the base path ("/clearview/usage/data/x" -> "/data/x")."""
     return path[len(base_url) - 1 :] if base_url != "/" and path.startswith(base_url) else path
+
+
+def absolute_url(datasette: Datasette, request, path: str) -> str:
+    """A site path ("/agency/x") as a full address: under plugins.clearview.site_url where the site says where it is
+    public (the static edition always does), else at the address the request came to."""
+    config = datasette.plugin_config("clearview") or {}
+    if site_url := config.get("site_url"):
+        if config.get("static_pages") and path != "/" and "." not in path.rsplit("/", 1)[-1] and "?" not in path:
+            path += "/"  # the static edition's page is <path>/index.html: a host serves <path>/ without a redirect
+        return site_url.rstrip("/") + "/" + path.lstrip("/")
+    local = datasette.urls.path(path)
+    return datasette.absolute_url(request, local) if request is not None else local

@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 
 from clearview.app import ROOT, load_metadata, make_datasette
 from clearview.lite import LITE_CANNOT, lite_metadata, lite_url
+from clearview.publishing import sitemap_parts
 from clearview.search_index import part_paths
 
 # Reader pages the static site has, each written as <path>/index.html.
@@ -42,7 +43,8 @@ PAGE = re.compile(
 )
 # Files it has, written as they are.
 FILE = re.compile(
-    r"^/(?:static/|-/static/|-/static-plugins/|data/|clearview\.db$|robots\.txt$|favicon\.ico$|search/[a-z0-9/-]+\.json$"
+    r"^/(?:static/|-/static/|-/static-plugins/|data/|clearview\.db$|robots\.txt$|feed\.atom$|sitemap(?:-[0-9]+)?\.xml$"
+    r"|favicon\.ico$|search/[a-z0-9/-]+\.json$"
     r"|map/agencies\.geojson$|downloads/[a-z_]+\.(?:csv|json)$)"
 )
 URL_ATTRIBUTE = re.compile(r'(\s[a-z-]+=")([^"]*)(")')
@@ -65,6 +67,7 @@ SEEDS = [
     "/data-dictionary",
     "/downloads",
     "/robots.txt",
+    "/feed.atom",
 ]
 
 
@@ -81,7 +84,7 @@ class StaticSite:
         self.site_url, self.live_url, self.out, self.db_path = site_url, live_url, out, db_path
         self.base = urlsplit(site_url).path or "/"
         metadata = load_metadata()
-        metadata.setdefault("plugins", {}).setdefault("clearview", {})["site_url"] = site_url
+        metadata.setdefault("plugins", {}).setdefault("clearview", {}).update(site_url=site_url, static_pages=True)
         if repository_url:  # "Suggest a correction" then opens a prefilled issue there
             metadata["plugins"]["clearview"]["repository_url"] = repository_url
         self.metadata = metadata
@@ -225,7 +228,7 @@ def crawl(options: tuple, workers: int | None) -> dict[str, int]:
     """From the seeds, every page and file the site links to, rendered by `workers` processes (bytes by path)."""
     with sqlite3.connect(f"file:{options[0]}?mode=ro", uri=True) as db:
         agencies = [f"/agency/{row[0]}" for row in db.execute("select agency_id from agencies order by agency_id")]
-    frontier = [(path, "(seed)") for path in SEEDS + agencies]
+    frontier = [(path, "(seed)") for path in SEEDS + sitemap_parts(len(agencies)) + agencies]
     seen = {path for path, _ in frontier}
     written: dict[str, int] = {}
     if workers is None:  # a process costs a second or two to start: worth it for thousands of pages

@@ -4,12 +4,13 @@ and the citation."""
 from __future__ import annotations
 
 import datetime
-from urllib.parse import quote, urljoin
+from urllib.parse import quote
 
 from datasette import hookimpl
 from datasette.utils import tilde_decode
 from datasette.utils.asgi import NotFound, Response
 
+from clearview.app import absolute_url
 from clearview.profile import agency_profile
 
 DATABASE = "clearview"
@@ -45,7 +46,6 @@ def extra_template_vars(view_name, table, database, request, datasette):
     corrections_url = corrections_url or DEFAULT_CORRECTIONS_URL
     if corrections_url.startswith("/"):  # a path on this site, under its base path
         corrections_url = datasette.urls.path(corrections_url)
-    site_url = config.get("site_url")  # where the site is public: the static site sets it
 
     def corrections_link(agency: dict) -> str:
         return corrections_url.replace("{agency_id}", quote(agency["agency_id"])).replace(
@@ -53,11 +53,7 @@ def extra_template_vars(view_name, table, database, request, datasette):
         )
 
     def citation(agency: dict) -> str:
-        path = datasette.urls.path("/agency/" + agency["agency_id"])
-        if site_url:
-            url = urljoin(site_url, "agency/" + agency["agency_id"])
-        else:
-            url = datasette.absolute_url(request, path) if request is not None else path
+        url = absolute_url(datasette, request, "/agency/" + agency["agency_id"])
         return f"Clearview Usage Database, “{agency['name']}”, {url} (accessed {datetime.date.today().isoformat()})."
 
     async def variables():

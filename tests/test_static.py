@@ -607,3 +607,44 @@ def test_static_search_answers_as_the_live_search_does(browser: Browser, static_
     assert len(answered) > len(queries) / 2
     for query in ("adelaide", "rome", "stockholm", "boston", "montréal"):
         assert live[query]["places"][0][4] or live[query]["places"][0][5], query  # covered, or at a capital
+
+
+def test_the_static_edition_publishes_a_feed_a_sitemap_and_cards_with_full_addresses(static_site: str, real_db):
+    """Feed readers, search engines and link previews find what the live site gives them, at full addresses."""
+    from xml.etree import ElementTree
+
+    atom, sitemaps = "{http://www.w3.org/2005/Atom}", "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    home = httpx.get(static_site).text
+    assert '<link rel="alternate" type="application/atom+xml"' in home and f'href="{static_site}feed.atom"' in home
+    feed = ElementTree.fromstring(httpx.get(static_site + "feed.atom").content)
+    links = [link.get("href") for link in feed.iter(f"{atom}link")]
+    assert links and all(link.startswith(static_site) for link in links)
+    with sqlite3.connect(real_db) as db:
+        releases = db.execute("select count(*) from releases").fetchone()[0]
+        agencies = [row[0] for row in db.execute("select agency_id from agencies")]
+    titles = [entry.find(f"{atom}title").text for entry in feed.iter(f"{atom}entry")]
+    assert sum(title.startswith("Data release ") for title in titles) == releases
+    assert any(title.startswith(("Added: ", "Changed: ")) for title in titles)
+    for link in links[:20]:  # every kind of link the feed holds answers
+        assert httpx.get(link).status_code == 200, link
+
+    robots = httpx.get(static_site + "robots.txt").text
+    assert f"Sitemap: {static_site}sitemap.xml" in robots
+    listed = [
+        loc.text
+        for loc in ElementTree.fromstring(httpx.get(static_site + "sitemap.xml").content).iter(f"{sitemaps}loc")
+    ]
+    assert {f"{static_site}agency/{agency_id}/" for agency_id in agencies} <= set(listed)
+    assert httpx.get(listed[-1]).status_code == 200
+
+    for agency_id in agencies[:: max(1, len(agencies) // 10)]:
+        page = httpx.get(f"{static_site}agency/{agency_id}/").text
+        assert f'<link rel="canonical" href="{static_site}agency/{agency_id}/">' in page
+        assert f'<meta property="og:url" content="{static_site}agency/{agency_id}/">' in page
+        for tag in (
+            '<meta name="description" content="',
+            '<meta property="og:title" content="',
+            '<meta property="og:description" content="',
+            '<meta name="twitter:card" content="summary">',
+        ):
+            assert tag in page, (agency_id, tag)
