@@ -35,7 +35,7 @@ from confusable_homoglyphs import categories, confusables
 from rapidfuzz import fuzz
 
 import build_db
-from clearview import evidence, gazetteer, headline, ids, schema, transaction, validate
+from clearview import evidence, gazetteer, headline, ids, languages, schema, transaction, validate
 from clearview.normalise import clean_date, clean_text, fold, subdivision_name
 
 # The research's columns (the columns the compiled research files use), then what an editor may add to say more.
@@ -57,6 +57,7 @@ COLUMNS = {
     # Optional, beyond the research's columns.
     "agency_id": "to choose among candidates, or to give a new agency its id",
     "source_publisher": "the publisher, when it is not the web site's name",
+    "source_language": "the language the source is written in (ISO 639-1: en, fi, fr); default: told from its words",
     "count_evidence_quote": "the source's words that state the count, when they are not evidence_quote",
     "response_evidence": "the source's words that state the agency's answer, when evidence_quote states only the use",
     "searches_min": "the lowest number the wording supports ('more than 3,400' -> 3401)",
@@ -294,8 +295,14 @@ def find_or_add_source(fact: dict[str, str], sources: list[dict[str, str]], outc
         ),
         None,
     )
-    given = {"title": fact["source_title"], "publisher": fact["source_publisher"], "published": fact["source_date"]}
+    given = {
+        "title": fact["source_title"],
+        "publisher": fact["source_publisher"],
+        "published": fact["source_date"],
+        "language": fact["source_language"],
+    }
     if source is None:
+        words = [fact[c] for c in ("evidence_quote", "response_quote", "response_evidence", "count_evidence_quote")]
         source = {
             "source_id": ids.source_id(url),
             "url": "" if document else url,
@@ -303,9 +310,16 @@ def find_or_add_source(fact: dict[str, str], sources: list[dict[str, str]], outc
             "title": given["title"],
             "publisher": given["publisher"] or ("" if document else ids.host(url)),
             "published": clean_date(given["published"]),
+            "language": given["language"] or languages.detect(*words),
         }
         sources.append(source)
         outcome.added.append(f"source {source['source_id']} ({url})")
+        if not given["language"] and source["language"]:
+            language = source["language"]
+            outcome.notes.append(
+                f"{fact['_where']}: source {source['source_id']}: its words read as "
+                f"{languages.language_name(language)} ({language}); if not, give source_language"
+            )
     else:
         correct(source, given, f"source {source['source_id']}", outcome)
     return source["source_id"]
@@ -486,6 +500,7 @@ FACT_COLUMNS = {
     "title": "source_title",
     "published": "source_date",
     "publisher": "source_publisher",
+    "language": "source_language",
     "response_status": "response_category",
     "statement": "response_quote",
     "response_date": "source_date",

@@ -15,7 +15,7 @@ where agency_id = :agency_id
 RESPONSES_SQL = """
 select responses.*, response_statuses.label as status_label, response_statuses.symbol, response_statuses.colour,
   response_statuses.confirms_use, use_periods.label as period_label, sources.url, sources.document, sources.title,
-  sources.publisher, sources.published
+  sources.publisher, sources.published, sources.language
 from responses
 join response_statuses using (response_status)
 join use_periods using (use_period)
@@ -27,7 +27,7 @@ order by response_statuses.precedence, coalesce(sources.published, '') desc
 COUNTS_SQL = """
 select search_counts.*, search_ranges.label as range_label, count_measures.label as measure_label,
   count_measures.counts_searches, use_periods.label as period_label, sources.url, sources.document, sources.title,
-  sources.publisher, sources.published
+  sources.publisher, sources.published, sources.language
 from search_counts
 join search_ranges using (search_range)
 join count_measures using (measure)
@@ -59,12 +59,15 @@ async def agency_profile(database: Any, agency_id: str) -> dict | None:
         return None
     agency = dict(agency)
     counts = [dict(row) for row in await database.execute(COUNTS_SQL, params)]
+    responses = [dict(row) for row in await database.execute(RESPONSES_SQL, params)]
     return {
         "agency": agency,
         "placed_locally": agency["location_precision"] in LOCAL_PRECISIONS,
         "nearby_km": NEARBY_KM,
         "nearby": await nearby_agencies(database, agency),
-        "responses": [dict(row) for row in await database.execute(RESPONSES_SQL, params)],
+        "responses": responses,
+        # The language of each source's words, for the quotes the headline card takes from them.
+        "languages": {row["source_id"]: row["language"] for row in responses + counts if row["language"]},
         "search_counts": counts,
         "count_source": next((c for c in counts if c["source_id"] == agency["search_count_source_id"]), None),
     }

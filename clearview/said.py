@@ -130,14 +130,16 @@ class Said:
 
 SAID_SQL = """
 select said.agency_id, said.fact, said.sentence, said.source_id, sources.url, sources.document, sources.title,
-  sources.publisher, sources.published
+  sources.publisher, sources.published, sources.language
 from said join sources using (source_id)
 where said.rowid in (select rowid from said_fts where said_fts match :query)
 order by said.rowid
 """
 
 
-SAID_SOURCES_SQL = "select source_id, url, document, title, publisher, published from sources order by source_id"
+SAID_SOURCES_SQL = (
+    "select source_id, url, document, title, publisher, published, language from sources order by source_id"
+)
 
 
 def found_in(rows: list[dict], wanted: list[str], index: AgencyIndex) -> tuple[list[Found], list[Said]]:

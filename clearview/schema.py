@@ -44,7 +44,7 @@ TABLES: dict[str, dict] = {
         "key": ["search_range"],
     },
     "sources": {
-        "columns": ["source_id", "url", "document", "title", "publisher", "published"],
+        "columns": ["source_id", "url", "document", "title", "publisher", "published", "language"],
         "required": ["source_id"],
         "key": ["source_id"],
     },

@@ -15,6 +15,7 @@ import pycountry
 from rapidfuzz.distance import Levenshtein
 
 from clearview import evidence, headline, ids
+from clearview.languages import is_language
 from clearview.normalise import (
     CONTROL,
     clean_text,
@@ -102,7 +103,7 @@ def check_rows(name: str, rows: list[Row], small: Tables) -> list[Problem]:
     if name == "agencies":
         problems += check_places(rows)
     if name == "sources":
-        problems += check_addresses(rows)
+        problems += check_sources(rows)
     if name == "search_counts":
         problems += check_counts(rows, small)
     if name == "published_totals":
@@ -266,7 +267,8 @@ def check_places(rows: list[Row]) -> list[Problem]:
     return problems
 
 
-def check_addresses(rows: list[Row]) -> list[Problem]:
+def check_sources(rows: list[Row]) -> list[Problem]:
+    """Each source's address, and its language code where it has one."""
     problems = []
     for row in rows:
         if not row["url"] and not row["document"]:
@@ -280,7 +282,17 @@ def check_addresses(rows: list[Row]) -> list[Problem]:
                     "give its url, or the document name for an archived copy",
                 )
             )
-        elif row["url"] and not row["url"].startswith(("https://", "http://")):
+        if row.get("language") and not is_language(row["language"]):
+            problems.append(
+                Problem.at(
+                    "data/sources.csv",
+                    row,
+                    "language",
+                    "not a language code",
+                    "write the ISO 639-1 code of the language the source is written in: en, fi, fr, de, nl, ...",
+                )
+            )
+        if row["url"] and not row["url"].startswith(("https://", "http://")):
             problems.append(
                 Problem.at(
                     "data/sources.csv",

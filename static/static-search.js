@@ -609,6 +609,7 @@ function saidList(index, said) {
   const ul = element("ul", "", { className: "said" });
   for (const { fact, pieces, source } of said) {
     const q = element("q");
+    if (source.language) q.lang = source.language; // as _agency_card.html: the source's words in their language
     for (const [text, mark] of pieces) q.append(mark ? element("mark", text) : text);
     const cited = element("span", "", { className: "said-source" });
     if (source.url) {

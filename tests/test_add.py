@@ -340,3 +340,37 @@ def test_the_preview_shows_each_headline_before_and_after(data, tmp_path, capsys
     assert code == 0
     assert "Synthetic Federal Agency (test data) (changed):" in out
     assert "  response: Denied -> Confirmed use" in out and "  pages: /agency/synthetic-federal-agency," in out
+
+
+def test_a_new_source_gets_the_language_of_its_words_and_the_editor_may_say_otherwise(data, tmp_path, run_add):
+    """sources.language: told from the source's words for a new source (the editor is told which), given by
+    source_language, and corrected by it for a source already listed. The quotes are synthetic test sentences."""
+    finnish = "synthetic: yksikössä kokeiltiin palvelua, ja kokeilujakson aikana tehtiin noin sata hakua"
+    facts = facts_file(
+        tmp_path,
+        [
+            NEW_AGENCY | {"source_url": "https://example.org/fi", "evidence_quote": finnish},
+            NEW_AGENCY
+            | {
+                "source_url": "https://example.org/given",
+                "source_language": "sv",
+                "evidence_quote": "synthetic: it used the app",
+            },
+        ],
+    )
+    run = run_add(facts, data, tmp_path / "clearview.db")
+    assert run.returncode == 0, run.stderr
+    languages = {row["source_id"]: row["language"] for row in rows(data / "sources.csv")}
+    assert languages[ids.source_id("https://example.org/fi")] == "fi"
+    assert languages[ids.source_id("https://example.org/given")] == "sv"
+    assert "its words read as Finnish (fi); if not, give source_language" in run.stdout
+
+    correction = facts_file(
+        tmp_path,
+        [NEW_AGENCY | {"source_url": "https://example.org/given", "source_language": "en", "evidence_quote": "x y z"}],
+    )
+    run = run_add(correction, data, tmp_path / "clearview.db")
+    assert run.returncode == 0, run.stderr
+    assert {row["source_id"]: row["language"] for row in rows(data / "sources.csv")}[
+        ids.source_id("https://example.org/given")
+    ] == "en"

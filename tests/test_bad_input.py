@@ -183,8 +183,8 @@ CASES = [
     ),
     Case(
         "too-many-fields",
-        append("sources", "synthetic-source-3,https://example.org/3,,Title, with comma,p,2020"),
-        ("data/sources.csv", 4, "", "row has 7 fields, header has 6"),
+        append("sources", "synthetic-source-3,https://example.org/3,,Title, with comma,p,2020,en"),
+        ("data/sources.csv", 4, "", "row has 8 fields, header has 7"),
     ),
     Case(
         "too-few-fields",
@@ -193,7 +193,7 @@ CASES = [
     ),
     Case(
         "duplicate-id",
-        append("sources", "synthetic-source-1,https://example.org/again,,,,"),
+        append("sources", "synthetic-source-1,https://example.org/again,,,,,"),
         ("data/sources.csv", 4, "source_id", "duplicate of line 2"),
     ),
     Case(
@@ -331,8 +331,13 @@ CASES = [
     ),
     Case(
         "source-no-fact-cites",
-        append("sources", "synthetic-source-3,https://example.org/3,,,,"),
+        append("sources", "synthetic-source-3,https://example.org/3,,,,,"),
         ("data/sources.csv", 4, "source_id", "no fact cites this source"),
+    ),
+    Case(
+        "language-not-a-code",
+        replace("sources", "example.org,2021-08-25,", "example.org,2021-08-25,English"),
+        ("data/sources.csv", 2, "language", "not a language code"),
     ),
     Case(
         "formula-with-a-leading-dash",

@@ -252,3 +252,30 @@ async def test_reader_pages_show_the_counts_the_build_made(real_db, tmp_path):
     site = make_datasette(copy)
     assert f"<dd>{marked:,}" in (await site.client.get("/")).text
     assert f"{marked:,}" in (await site.client.get("/tallies")).text
+
+
+async def test_every_quote_is_marked_with_the_language_of_its_source(real_site, real_db):
+    """A Finnish quote is read as Finnish (lang="fi"), a Dutch one as Dutch: each source's language, on the agency
+    page and in what-was-said results."""
+    from markupsafe import escape
+
+    db = sqlite_utils.Database(real_db)
+    quoted = db.query(
+        "select responses.agency_id, responses.evidence_quote, sources.language from responses "
+        "join sources using (source_id) where sources.language != 'en' group by sources.language"
+    )
+    seen = 0
+    for row in quoted:
+        page = (await real_site.client.get(f"/agency/{row['agency_id']}")).text
+        assert f'<span lang="{row["language"]}">{escape(row["evidence_quote"])}</span>' in page, row
+        seen += 1
+    assert seen == db.execute("select count(distinct language) from sources where language != 'en'").fetchone()[0]
+
+    said = db.execute(
+        "select said.sentence, sources.language from said join sources using (source_id) "
+        "where sources.language != 'en' and said.agency_id is not null limit 1"
+    ).fetchone()
+    if said:  # a phrase from it, searched in what was said: its sentence is marked in its language
+        words = said[0].split()[:4]
+        found = (await real_site.client.get("/search", params={"q": " ".join(words), "in": "said"})).text
+        assert f'<q lang="{said[1]}">' in found
