@@ -1,14 +1,20 @@
-"""/downloads: every table and view whole, as /downloads/<table>.csv and .json (plain URLs the static site serves as
-files), with the database and the raw files. CSV cells that a spreadsheet would run are neutralised by csv_safe."""
+"""/downloads: every table and view whole, as /downloads/<table>.csv, .xlsx and .json (plain URLs the static site
+serves as files), with the database and the raw files. CSV cells that a spreadsheet would run are neutralised by
+csv_safe, which also starts these CSVs with a byte order mark. The .xlsx (openpyxl) writes every text as a text cell,
+so codes such as "1-5" and months such as "2020-02" stay as written, and numbers as numbers."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
 
+import openpyxl
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from clearview.sql_limits import own_rows
 
@@ -37,16 +43,45 @@ async def table_download(datasette, request):
     if extension == "json":
         body = json.dumps(rows, ensure_ascii=False, indent=1)
         return Response(body, content_type="application/json; charset=utf-8")
+    columns = await database.table_columns(table)
+    if extension == "xlsx":
+        body = await asyncio.to_thread(workbook, table, columns, rows)
+        return Response(
+            body, content_type=XLSX, headers={"content-disposition": f'attachment; filename="{table}.xlsx"'}
+        )
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(await database.table_columns(table))
+    writer.writerow(columns)
     writer.writerows(row.values() for row in rows)
     return Response(out.getvalue(), content_type="text/csv; charset=utf-8")
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def workbook(table: str, columns: list[str], rows: list[dict]) -> bytes:
+    """One sheet of the rows: text as text cells (never a date, a number or a formula), numbers as numbers."""
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet(table[:31])  # Excel's longest sheet name
+
+    def cell(value):
+        if isinstance(value, str):
+            text = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("", value))
+            text.data_type = "s"  # openpyxl reads a leading = as a formula; this is the source's text
+            return text
+        return value
+
+    sheet.append(columns)
+    for row in rows:
+        sheet.append([cell(value) for value in row.values()])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 @hookimpl
 def register_routes():
     return [
         (r"^/downloads$", downloads_page),
-        (r"^/downloads/(?P<table>[a-z_]+)\.(?P<format>csv|json)$", table_download),
+        (r"^/downloads/(?P<table>[a-z_]+)\.(?P<format>csv|json|xlsx)$", table_download),
     ]
