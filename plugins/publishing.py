@@ -72,6 +72,7 @@ def extra_template_vars(datasette, request):
     # The site's description as plain text: the first paragraph of metadata.yml's, without its markup.
     first = (datasette.metadata("description_html") or "").split("</p>")[0]
     return {
+        "static_edition": bool((datasette.plugin_config("clearview") or {}).get("static_pages")),
         "site_title": datasette.metadata("title") or "Clearview Usage Database",
         "absolute_url": lambda path: absolute_url(datasette, request, path),
         "canonical_url": canonical_url,

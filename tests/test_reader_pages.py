@@ -279,3 +279,8 @@ async def test_every_quote_is_marked_with_the_language_of_its_source(real_site, 
         words = said[0].split()[:4]
         found = (await real_site.client.get("/search", params={"q": " ".join(words), "in": "said"})).text
         assert f'<q lang="{said[1]}">' in found
+
+
+async def test_the_live_search_answers_without_javascript_and_says_nothing_of_it(real_site):
+    page = (await real_site.client.get("/search")).text
+    assert "<noscript>" not in page  # the server answers a search; only the static edition needs the browser

@@ -648,3 +648,11 @@ def test_the_static_edition_publishes_a_feed_a_sitemap_and_cards_with_full_addre
             '<meta name="twitter:card" content="summary">',
         ):
             assert tag in page, (agency_id, tag)
+
+
+def test_without_javascript_the_static_search_says_so_and_offers_the_lists(static_site: str):
+    page = httpx.get(static_site + "search/").text
+    noscript = re.search(r"<noscript>(.*?)</noscript>", page, re.S)
+    assert noscript and "not running JavaScript" in " ".join(noscript.group(1).split())
+    links = re.findall(r'href="([^"]+)"', noscript.group(1))
+    assert links and all(httpx.get(urljoin(static_site, link)).status_code == 200 for link in links)
