@@ -29,11 +29,12 @@ help: ## this list, and the editor's path
 	@echo "The editor's path (data/README.md): facts in a CSV with the source's own sentence for each (data/facts-template.csv),"
 	@echo "  then make preview FILE=facts.csv, make add FILE=facts.csv, make check, make release, and commit all of data/."
 
-$(INSTALLED): requirements.txt requirements-dev.txt constraints.txt
+$(INSTALLED): requirements.txt requirements-data.txt requirements-dev.txt constraints.txt
 	@echo "==> creating $(VENV) and installing pinned requirements"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --progress-bar off -r requirements-dev.txt -c constraints.txt
+	$(BIN)/python -m pip install --progress-bar off --no-deps -r requirements-data.txt -c constraints.txt
 	touch $@
 
 install: $(INSTALLED) ## create .venv and install the pinned requirements
@@ -131,17 +132,21 @@ publish-static: ## the static edition for its public address (SITE_URL=)
 # The live edition on Fly.io. publish-generate writes the Docker context to build/fly (inspectable, tested offline);
 # publish deploys it with flyctl. Every package is pinned: requirements.txt and constraints.txt go into the image.
 FLY_APP ?= clearview-usage-database
+GAZETTEER_STORE := python -c "from clearview import gazetteer; gazetteer.load()"
 FLY_DIR ?= build/fly
 publish-generate: build ## the Fly deploy folder in build/fly
 	rm -rf $(FLY_DIR) && mkdir -p $(dir $(FLY_DIR))
 	$(BIN)/datasette publish fly clearview.db --app $(FLY_APP) --generate-dir $(FLY_DIR) \
 	  $(SITE_OPTIONS) \
 	  --install "-r requirements.txt" --install "-c constraints.txt" --install . --extra-options "$(SETTINGS)"
-	cp -r clearview pyproject.toml requirements.txt constraints.txt metadata.yml settings.json $(FLY_DIR)/
+	cp -r clearview pyproject.toml requirements.txt requirements-data.txt constraints.txt metadata.yml settings.json \
+	  $(FLY_DIR)/
 	rm -rf $(FLY_DIR)/clearview/__pycache__
 	@# The image serves the site as make serve does, under clearview/server.py's connection limits; that server
 	@# reads no inspect file and no secret (the site has no logins: a secret made at each start signs its tokens).
+	@# The place store is built into the image, so a new replica does not build it at start.
 	sed -i -e '/^ENV DATASETTE_SECRET/d' -e '/^RUN datasette inspect/d' \
+	  -e 's|^\(RUN pip install .*\)$$|\1\nRUN pip install --no-deps -r requirements-data.txt -c constraints.txt\nENV CLEARVIEW_CACHE /app/.cache\nRUN $(GAZETTEER_STORE)|' \
 	  -e 's|^CMD datasette serve .*|ENV $(MALLOC)\nCMD python -m clearview.server --db clearview.db --host 0.0.0.0 --port $$PORT|' \
 	  $(FLY_DIR)/Dockerfile
 	@echo "==> $(FLY_DIR) holds the Dockerfile, fly.toml and files to deploy"

