@@ -42,6 +42,7 @@ from clearview.normalise import (
     range_key,
     subdivision_name,
 )
+from clearview.progress import bar, progress
 from clearview.schema import (
     CODE_COLUMNS,
     DATE_COLUMNS,
@@ -85,20 +86,26 @@ def read(data_dir: Path, staging: Staging) -> Read:
     for name in TABLES:
         label = f"data/{name}.csv"
         kept: list[Row] = []
-        for chunk in read_file(data_dir / f"{name}.csv", label, found.unreadable):
-            clean_rows(name, chunk)
-            found.problems += check_rows(name, chunk, found.small)
-            found.rows[name] += len(chunk)
-            staging.add(name, chunk)
-            if name in STREAMED:
-                if name == "agencies":
-                    staging.add_spellings(spellings(chunk))
-                else:
-                    found.cited |= {row["source_id"] for row in chunk}
-            else:
-                kept += chunk
+        with bar(f"read {name}") as counted:
+            for chunk in read_file(data_dir / f"{name}.csv", label, found.unreadable):
+                counted.update(len(chunk))
+                read_chunk(name, chunk, found, staging, kept)
         found.small[name] = kept
     return found
+
+
+def read_chunk(name: str, chunk: list[Row], found: Read, staging: Staging, kept: list[Row]) -> None:
+    """A chunk of a file cleaned, checked and staged; a small file's rows kept."""
+    clean_rows(name, chunk)
+    found.problems += check_rows(name, chunk, found.small)
+    found.rows[name] += len(chunk)
+    staging.add(name, chunk)
+    if name not in STREAMED:
+        kept += chunk
+    elif name == "agencies":
+        staging.add_spellings(spellings(chunk))
+    else:
+        found.cited |= {row["source_id"] for row in chunk}
 
 
 def read_file(path: Path, label: str, problems: list[Problem]) -> Iterator[list[Row]]:
@@ -346,14 +353,16 @@ def country_name(code: str) -> str:
     return pycountry.countries.get(alpha_2=code).name
 
 
-def summarised(staging: Staging, rules: Rules, problems: list[Problem]) -> Iterator[tuple[Row, list[Row]]]:
+def summarised(
+    staging: Staging, rules: Rules, problems: list[Problem], total: int | None = None
+) -> Iterator[tuple[Row, list[Row]]]:
     """Each agency geocoded and summarised, with its counts, in the order of agency_id: the three staged files
     read side by side, never whole. A place the gazetteer does not know goes to problems."""
     places = gazetteer.load()
     responses = groupby(staging.rows("responses"), key=lambda row: row["agency_id"])
     counts = groupby(staging.rows("search_counts"), key=lambda row: row["agency_id"])
     next_count = next(counts, None)
-    for agency in staging.rows("agencies"):
+    for agency in progress(staging.rows("agencies"), "geocode, summarise", total):
         agency_id = agency["agency_id"]
         # Every agency has a response and every response an agency (check_across), so the two run in step.
         _, own_responses = next(responses)
@@ -404,7 +413,7 @@ def build_in(folder: Path, data_dir: Path, db_path: Path, allow_removed: bool, s
         output.small(found.small)
         output.release_state(unreleased(data_dir))
         unplaced: list[Problem] = []
-        output.agencies(summarised(staging, Rules(found.small), unplaced))
+        output.agencies(summarised(staging, Rules(found.small), unplaced, found.rows["agencies"]))
         if unplaced:
             raise BuildError(sorted(unplaced, key=lambda problem: problem.line))
         output.copy(staging, "responses")

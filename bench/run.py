@@ -29,6 +29,7 @@ from bench.generate import generate
 from clearview import gazetteer
 from clearview.app import make_datasette
 from clearview.browser import CHROMIUM, CHROMIUM_ARGS, free_port, offline_context, serve_files
+from clearview.progress import bar
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -571,15 +572,20 @@ def main() -> int:
     profile = PROFILES[args.profile]
     started = time.time()
     results: dict = {"build": [], "live": [], "static": []}
-    for n in profile["build"]:
-        print(f"==> build, {n if n == 'today' else f'{n:,} agencies'}", flush=True)
-        results["build"].append(measure_build(n, 1 if n == 1_000_000 else profile["runs"]))
-    for n in profile["live"]:
-        print(f"==> live site, {n:,} agencies", flush=True)
-        results["live"] += asyncio.run(measure_live(n, profile["requests"]))
-    for n in profile["static"]:
-        print(f"==> static site, {n if n == 'today' else f'{n:,} agencies'}", flush=True)
-        results["static"].append(measure_static(n))
+    steps = sum(len(profile[kind]) for kind in results)
+    with bar("benchmarks", total=steps, unit=" steps") as done:
+        for n in profile["build"]:
+            print(f"==> build, {n if n == 'today' else f'{n:,} agencies'}", flush=True)
+            results["build"].append(measure_build(n, 1 if n == 1_000_000 else profile["runs"]))
+            done.update(1)
+        for n in profile["live"]:
+            print(f"==> live site, {n:,} agencies", flush=True)
+            results["live"] += asyncio.run(measure_live(n, profile["requests"]))
+            done.update(1)
+        for n in profile["static"]:
+            print(f"==> static site, {n if n == 'today' else f'{n:,} agencies'}", flush=True)
+            results["static"].append(measure_static(n))
+            done.update(1)
     args.out.write_text(report(results, args.profile, started), encoding="utf-8")
     if (attack_report := ROOT / "bench" / "ATTACK.md").exists():  # `make attack`'s last run, kept in the results
         attack.into(args.out, attack_report)

@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 
 from clearview.app import ROOT, load_metadata, make_datasette
 from clearview.lite import LITE_CANNOT, lite_metadata, lite_url
+from clearview.progress import bar
 from clearview.publishing import sitemap_parts
 from clearview.search_index import part_paths
 
@@ -242,15 +243,18 @@ def crawl(options: tuple, workers: int | None) -> dict[str, int]:
         pool = ProcessPoolExecutor(workers, multiprocessing.get_context("spawn"), _start_worker, options)
         render, finish = (lambda batches: pool.map(_render_batch, batches)), lambda: pool.submit(_finish).result()
     try:
-        while frontier:
-            batches = [frontier[i : i + BATCH] for i in range(0, len(frontier), BATCH)]
-            frontier = []
-            for pages, found in render(batches):
-                written |= pages
-                for path, referrer in found:
-                    if path not in seen:
-                        seen.add(path)
-                        frontier.append((path, referrer))
+        with bar("render the static site", total=len(frontier), unit=" files") as counted:
+            while frontier:
+                batches = [frontier[i : i + BATCH] for i in range(0, len(frontier), BATCH)]
+                frontier = []
+                for (pages, found), batch in zip(render(batches), batches, strict=True):
+                    written |= pages
+                    counted.update(len(batch))
+                    for path, referrer in found:
+                        if path not in seen:
+                            seen.add(path)
+                            frontier.append((path, referrer))
+                            counted.total += 1
         written |= finish()
     finally:
         if pool:

@@ -21,6 +21,7 @@ from csv_diff import compare
 
 import build_db
 from clearview import schema, transaction, validate
+from clearview.progress import progress
 
 FACT_TABLES = schema.FACT_TABLES
 LISTED_PER_RELEASE = 100  # a first release adds every record: the changelog lists the first ones
@@ -41,7 +42,7 @@ def keyed(rows: list[dict], table: str) -> dict[str, dict]:
 def changes_between(previous: Path, current: Path, version: str) -> list[dict]:
     """One row per added or removed record, and one per changed value, in a stable order."""
     changes = []
-    for table in FACT_TABLES:
+    for table in progress(FACT_TABLES, "compare with the last release", unit=" files"):
         before, after = (
             keyed(read_rows(previous / f"{table}.csv"), table),
             keyed(read_rows(current / f"{table}.csv"), table),

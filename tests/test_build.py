@@ -80,3 +80,39 @@ def test_a_stale_build_folder_is_removed_even_when_its_pid_is_ours(tmp_path):
     os.utime(stale, (transaction.STARTED - 60, transaction.STARTED - 60))
     assert transaction.remove_leftovers(tmp_path) == [f"removed {stale.name}, left by an interrupted run"]
     assert current.exists() and not stale.exists()
+
+
+def test_a_long_job_shows_progress_on_a_terminal_and_nothing_in_a_log(tmp_path):
+    """clearview/progress.py: the build's bars on a terminal's standard error; in a pipe (CI's log) not a byte."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    from tests.conftest import synthetic_data
+
+    data = synthetic_data(tmp_path / "data")
+    command = [sys.executable, str(ROOT / "build_db.py"), "--data", str(data), "--db", str(tmp_path / "x.db")]
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "NO_PROGRESS")}
+    piped = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+    assert "geocode" not in piped.stderr and "\r" not in piped.stderr
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))  # a terminal 80 columns wide
+    with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=follower, env=env) as build:
+        os.close(follower)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal closed: the build has ended
+                break
+            if not chunk:
+                break
+            seen += chunk
+    os.close(leader)
+    assert build.returncode == 0
+    assert b"read agencies" in seen and b"geocode, summarise" in seen
