@@ -4,6 +4,7 @@ the indexes and full-text search."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from operator import itemgetter
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from clearview.charts import charts
 from clearview.said import said_rows
 from clearview.schema import (
     INTEGER_COLUMNS,
@@ -246,10 +248,15 @@ def index(path: Path) -> None:
 
 
 def tallies(db: sqlite_utils.Database) -> None:
-    """The counts reader pages show (clearview/tallies.py), counted once here rather than under a reader's request."""
+    """The counts reader pages show (clearview/tallies.py), counted once here rather than under a reader's request,
+    and the charts drawn from them (clearview/charts.py)."""
+    counted = list(count_tallies(db.conn))
     db["tallies"].create({"tally": str, "rows": str}, pk="tally")
+    db["charts"].create({"chart": str, "title": str, "svg": str}, pk="chart")
     with db.conn:
-        db.conn.executemany("insert into tallies values (?, ?)", count_tallies(db.conn))
+        db.conn.executemany("insert into tallies values (?, ?)", counted)
+        counts = {name: json.loads(rows) for name, rows in counted}
+        db.conn.executemany("insert into charts values (?, ?, ?)", charts(counts))
 
 
 def said(db: sqlite_utils.Database) -> None:

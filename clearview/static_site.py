@@ -46,7 +46,7 @@ PAGE = re.compile(
 FILE = re.compile(
     r"^/(?:static/|-/static/|-/static-plugins/|data/|clearview\.db$|robots\.txt$|feed\.atom$|sitemap(?:-[0-9]+)?\.xml$"
     r"|favicon\.ico$|search/[a-z0-9/-]+\.json$"
-    r"|map/agencies\.geojson$|downloads/[a-z_]+\.(?:csv|json|xlsx)$)"
+    r"|map/agencies\.geojson$|downloads/[a-z_]+\.(?:csv|json|xlsx)$|charts/[a-z-]+\.svg$)"
 )
 URL_ATTRIBUTE = re.compile(r'(\s[a-z-]+=")([^"]*)(")')
 LINK_ATTRIBUTES = ("href", "action")

@@ -92,6 +92,18 @@ from agency_types left join agency_shown using (agency_type)
 group by agency_types.agency_type order by agencies desc, label
 """
 
+BY_US_STATE_SQL = """
+select state_province as code, state_province as label, count(*) as agencies
+from agency_shown where country = 'US' and state_province is not null and state_province != ''
+group by state_province order by agencies desc, label
+"""
+
+# Every source by the year it was published (its date's first four characters); undated sources last.
+SOURCES_BY_YEAR_SQL = """
+select nullif(substr(published, 1, 4), '') as code, nullif(substr(published, 1, 4), '') as label, count(*) as sources
+from sources group by 1 order by code is null, code
+"""
+
 MEASURE_LABELS = {"entities": "Agencies (entities)", "countries": "Countries", "searches": "Searches"}
 # The international totals are BuzzFeed News's (archive-004, 2021-08-25); the US totals are BuzzFeed News's table of
 # 2021-04-06 as the idtechwire.com page cited for them summarises it ("Buzzfeed News has published ... list").
@@ -116,7 +128,8 @@ async def tallies(database: Any) -> dict:
         tables.setdefault(total["table_label"], []).append(total)
     return {
         "published": list(tables.items()),
-        **{name: counts[name] for name in ("by_status", "by_range", "by_country", "by_type")},
+        **{name: counts[name] for name in ("by_status", "by_range", "by_country", "by_type", "by_us_state")},
+        "sources_by_year": counts["sources_by_year"],
     }
 
 
@@ -141,6 +154,8 @@ COUNTED = {
     "by_range": BY_RANGE_SQL,
     "by_country": BY_COUNTRY_SQL,
     "by_type": BY_TYPE_SQL,
+    "by_us_state": BY_US_STATE_SQL,
+    "sources_by_year": SOURCES_BY_YEAR_SQL,
     "published": TOTALS_SQL,
 }
 

@@ -150,6 +150,7 @@ def test_crawl_finds_no_broken_link_and_loads_nothing_from_other_hosts(static_si
     assert any(url.endswith("/map/agencies.geojson") for url in statuses)
     assert any(url.endswith("/downloads/agencies.csv") for url in statuses)
     assert any(url.endswith("/clearview.db") for url in statuses)
+    assert any(url.endswith("/charts/by-status.svg") for url in statuses)  # the charts are the same files
 
 
 def test_every_link_stays_under_the_base_path(static_site: str):
