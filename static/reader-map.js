@@ -15,7 +15,11 @@ const map = L.map(element, { worldCopyJump: true }).setView([30, -40], 2);
 tileLayer(L).addTo(map);
 const response = await fetch(element.dataset.agencies);
 const agencies = (await response.json()).features;
-const clusters = L.markerClusterGroup({ chunkedLoading: true });
+// Clustered a chunk at a time: the page stays responsive at 100,000 agencies; placed resolves when the last is in.
+let placedAll;
+const placed = new Promise((resolve) => (placedAll = resolve));
+const clusters = L.markerClusterGroup({ chunkedLoading: true, chunkProgress: (done, total) => done >= total && placedAll() });
+map.addLayer(clusters);
 const markers = agencies.map((feature) => {
   const [longitude, latitude] = feature.geometry.coordinates;
   const agency = feature.properties;
@@ -26,9 +30,12 @@ const markers = agencies.map((feature) => {
   marker.bindPopup(() => popupContent(agency.name, agency.response_status, element.dataset.agencyPath + agency.id, agency.searches, agency.period));
   return marker;
 });
+// The view from the agencies' own points: the clusters' bounds are empty until the chunks are done, and fitting
+// to them threw "Bounds are not valid" at 20,000 agencies, leaving no marker, legend or zoom.
+if (markers.length) map.fitBounds(L.latLngBounds(markers.map((marker) => marker.getLatLng())), { padding: [20, 20] });
 clusters.addLayers(markers);
-map.addLayer(clusters);
-if (markers.length) map.fitBounds(clusters.getBounds(), { padding: [20, 20] });
+if (!markers.length) placedAll();
+await placed;
 element.dataset.markers = String(markers.length);
 performance.mark("clearview-markers-placed"); // read by bench/run.py: time to an interactive map
 status.textContent = `${markers.length} agencies on the map.`;

@@ -313,3 +313,37 @@ def test_the_404_page_has_no_serious_accessibility_violation_and_fits_375_px(bro
     assert axe_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     context.close()
+
+
+def test_the_reader_map_places_twenty_thousand_agencies(page: Page, real_db):
+    """/map at 20,000 agencies (synthetic points, served in place of the real file): fitting the view to the clusters
+    before they were built threw "Bounds are not valid" and left no marker. Every marker is placed."""
+    import json
+    import random
+
+    rng = random.Random(20_000)
+    statuses = [
+        row["response_status"] for row in sqlite_utils.Database(real_db).query("select * from response_statuses")
+    ]
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [rng.uniform(-124, -67), rng.uniform(25, 49)]},
+            "properties": {
+                "id": f"synthetic-{n}",
+                "name": f"Synthetic agency {n} (test data)",
+                "response_status": rng.choice(statuses),
+                "searches": "no count reported",
+                "period": "",
+            },
+        }
+        for n in range(20_000)
+    ]
+    body = json.dumps({"type": "FeatureCollection", "features": features})
+    page.route("**/map/agencies.geojson", lambda route: route.fulfill(body=body, content_type="application/geo+json"))
+    page.goto("/map")
+    page.locator("#reader-map[data-markers='20000']").wait_for(timeout=60_000)
+    # Clusters of the synthetic points on screen (those in view: Leaflet.markercluster draws no others), the legend,
+    # the zoom; and no error (the page fixture fails on any).
+    assert sum(int(n) for n in page.locator("#reader-map .marker-cluster").all_inner_texts()) > 1_000
+    assert page.locator(".map-legend").count() == 1 and page.locator(".leaflet-control-zoom").count() == 1
