@@ -34,8 +34,7 @@ from urllib.parse import quote
 from confusable_homoglyphs import categories, confusables
 from rapidfuzz import fuzz
 
-import build_db
-from clearview import evidence, gazetteer, headline, ids, languages, schema, transaction, validate
+from clearview import build, evidence, gazetteer, headline, ids, languages, schema, transaction, validate
 from clearview.normalise import clean_date, clean_text, fold, subdivision_name
 
 # The research's columns (the columns the compiled research files use), then what an editor may add to say more.
@@ -108,7 +107,7 @@ def decode_facts(path: Path, notes: list[str]) -> str:
     it defines, and the editor is told; else refused with the line."""
     data = path.read_bytes()
     try:
-        return build_db.decode(data)
+        return build.decode(data)
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         try:
@@ -445,7 +444,7 @@ def add(facts: list[dict[str, str]], data: Path, db: Path, dry_run: bool = False
         staged = transaction.copy_data(data, folder)
         write_data(staged, tables)
         try:
-            build_db.build(staged, folder / "clearview.db")
+            build.build(staged, folder / "clearview.db")
         except validate.BuildError as error:
             keys = cache(lambda table: record_lines(staged / f"{table}.csv", schema.TABLES[table]["key"]))
             raise validate.BuildError([at_fact(problem, keys, outcome) for problem in error.problems]) from None
@@ -544,8 +543,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("facts", nargs="?", type=Path, help="a CSV of facts with the columns below")
     for column, meaning in COLUMNS.items():
         parser.add_argument("--" + column.replace("_", "-"), default="", help=meaning)
-    parser.add_argument("--data", type=Path, default=build_db.ROOT / "data")
-    parser.add_argument("--db", type=Path, default=build_db.ROOT / "clearview.db")
+    parser.add_argument("--data", type=Path, default=build.ROOT / "data")
+    parser.add_argument("--db", type=Path, default=build.ROOT / "clearview.db")
     parser.add_argument("--site", default=os.environ.get("SITE", "http://127.0.0.1:8001"), help="for the page URLs")
     parser.add_argument("--dry-run", action="store_true", help="check and build, but change nothing")
     args = parser.parse_args(argv)

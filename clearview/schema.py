@@ -138,7 +138,7 @@ TABLES: dict[str, dict] = {
         "references": {"version": "releases"},
     },
 }
-# The columns build_db.summarise adds to agencies that name a row elsewhere: the database declares them too.
+# The columns clearview.build.summarise adds to agencies that name a row elsewhere: the database declares them too.
 DERIVED_REFERENCES: dict[str, dict[str, str]] = {
     "agencies": {
         "country": "countries",

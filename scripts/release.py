@@ -19,8 +19,7 @@ from pathlib import Path
 
 from csv_diff import compare
 
-import build_db
-from clearview import schema, transaction, validate
+from clearview import build, schema, transaction, validate
 from clearview.progress import progress
 
 FACT_TABLES = schema.FACT_TABLES
@@ -125,9 +124,9 @@ def release(
     folder = transaction.staging(root)
     try:
         staged = transaction.copy_data(data, folder)
-        build_db.build(staged, folder / "check.db", allow_removed)  # raises BuildError: nothing is released
+        build.build(staged, folder / "check.db", allow_removed)  # raises BuildError: nothing is released
         made = release_in(staged, version, date)
-        build_db.build(staged, folder / "clearview.db", allow_removed)  # the database says which release it is
+        build.build(staged, folder / "clearview.db", allow_removed)  # the database says which release it is
         moves = transaction.changed_files(staged, data)
         transaction.commit(root, moves + ([(folder / "clearview.db", db)] if db else []))
         return made
@@ -158,8 +157,8 @@ def release_in(data: Path, version: str | None, date: str | None) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=build_db.ROOT / "data")
-    parser.add_argument("--db", type=Path, default=build_db.ROOT / "clearview.db")
+    parser.add_argument("--data", type=Path, default=build.ROOT / "data")
+    parser.add_argument("--db", type=Path, default=build.ROOT / "clearview.db")
     parser.add_argument("--version")
     parser.add_argument("--date", help="the release date, YYYY-MM-DD (default today)")
     parser.add_argument("--allow-removed", action="store_true", default=os.environ.get("ALLOW_REMOVED") == "1")

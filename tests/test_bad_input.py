@@ -20,6 +20,7 @@ import pytest
 import sqlite_utils
 
 import build_db
+from clearview import build
 from tests.conftest import synthetic_data
 
 FACT_FILES = ("agencies", "sources", "responses", "search_counts", "published_totals")
@@ -499,7 +500,7 @@ def test_the_checks_across_rows_see_every_chunk(tmp_path, monkeypatch, capsys):
     data = synthetic_data(tmp_path / "data")
     whole, chunked = tmp_path / "whole.db", tmp_path / "chunked.db"
     build_db.build(data, whole)
-    monkeypatch.setattr(build_db, "CHUNK", 2)
+    monkeypatch.setattr(build, "CHUNK", 2)
     build_db.build(data, chunked)
     dump = lambda path: list(sqlite3.connect(path).iterdump())  # noqa: E731
     assert dump(chunked) == dump(whole)
