@@ -9,13 +9,15 @@ import re
 from collections.abc import Callable
 from xml.etree import ElementTree
 
+from clearview import routes
+
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 TAG = "tag:clearview-usage-database,"
 FEED_AGENCIES = 500  # the latest agency entries a feed reader is sent; every release is always there
 SITEMAP_URLS = 50_000  # the protocol's most per file; past it, sitemap.xml is an index of sitemap-N.xml
 # Reader pages every site has, in the sitemap beside each agency's page.
-PAGES = ["/", "/search", "/map", "/browse", "/tallies", "/methodology", "/downloads", "/data-dictionary"]
+PAGES = list(routes.PAGES.values())
 
 # Each release and, per agency, whether that release added it or changed what is known about it: a change to one of
 # its responses or counts (their records are "<agency_id>/<source_id>") is a change to the agency.
@@ -81,8 +83,8 @@ def feed(
     updated = max((r["released"] for r in releases), default=now or "1970-01-01") + "T00:00:00Z"
     add(root, "title", title)
     add(root, "subtitle", "Data releases, and the agencies each added or changed")
-    add(root, "id", address("/feed.atom"))
-    add(root, "link", rel="self", href=address("/feed.atom"))
+    add(root, "id", address(routes.path("feed")))
+    add(root, "link", rel="self", href=address(routes.path("feed")))
     add(root, "link", rel="alternate", href=address("/"))
     add(root, "updated", updated)
     add(ElementTree.SubElement(root, f"{{{ATOM}}}author"), "name", title)
@@ -98,14 +100,14 @@ def feed(
             add(entry, "title", agency_title(item))
             add(entry, "id", f"{TAG}{released}:release/{item['version']}/agency/{item['agency_id']}")
             if not item["removed"] and item["name"]:
-                add(entry, "link", href=address(f"/agency/{item['agency_id']}"))
+                add(entry, "link", href=address(routes.AGENCY + item["agency_id"]))
                 add(entry, "summary", summary(item))
         add(entry, "updated", f"{released}T00:00:00Z")
     return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
 def sitemap_paths(agency_ids: list[str]) -> list[str]:
-    return PAGES + [f"/agency/{agency_id}" for agency_id in agency_ids]
+    return PAGES + [routes.AGENCY + agency_id for agency_id in agency_ids]
 
 
 def sitemap(paths: list[str], address: Callable[[str], str], part: int | None = None) -> bytes | None:

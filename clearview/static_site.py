@@ -31,6 +31,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from clearview import routes
 from clearview.app import ROOT, load_metadata, make_datasette
 from clearview.lite import LITE_CANNOT, lite_metadata, lite_url
 from clearview.progress import bar
@@ -39,8 +40,16 @@ from clearview.search_index import part_paths
 
 # Reader pages the static site has, each written as <path>/index.html.
 PAGE = re.compile(
-    r"^/(?:|agency/[a-z0-9-]+|search|map|browse|browse/[a-z-]+/[a-z0-9-]+(?:/[1-9][0-9]*)?|methodology|tallies"
-    r"|data-dictionary|downloads)$"
+    "^(?:"
+    + "|".join(
+        [
+            *(re.escape(path) for path in routes.PAGES.values()),
+            re.escape(routes.AGENCY) + "[a-z0-9-]+",
+            re.escape(routes.path("browse")) + r"/[a-z-]+/[a-z0-9-]+(?:/[1-9][0-9]*)?",
+            *(re.escape(old) for old in routes.MOVED),  # a page that forwards to where it moved
+        ]
+    )
+    + ")$"
 )
 # Files it has, written as they are.
 FILE = re.compile(
@@ -57,18 +66,11 @@ QUOTED_ASSET = re.compile(r"""["']({base}(?:-/static|-/static-plugins|static)/[^
 MODULE_IMPORT = re.compile(r"""(?:from|import)\s*\(?\s*["'](\.{1,2}/[^"']+)["']""")
 CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+)["']?\s*\)""")
 SEEDS = [
-    "/",
+    *routes.PAGES.values(),
+    *(path for name, path in routes.FILES.items() if name not in ("sitemap", "search_index")),  # sitemap_parts
+    *routes.MOVED,
     "/clearview.db",
     "/favicon.ico",
-    "/search",
-    "/map",
-    "/browse",
-    "/methodology",
-    "/tallies",
-    "/data-dictionary",
-    "/downloads",
-    "/robots.txt",
-    "/feed.atom",
 ]
 
 
@@ -120,6 +122,9 @@ class StaticSite:
             shutil.copy2(self.db_path, self.out / "clearview.db")
             self.written[path] = self.db_path.stat().st_size
             return
+        if path in routes.MOVED:  # no server to redirect: a page that forwards, and says where to
+            self.write(path + "/index.html", self.forwarding_page(routes.path(routes.MOVED[path])).encode())
+            return
         response = await self.datasette.client.get(path)
         if response.status_code != 200:
             raise BrokenLink(f"{path} (linked from {referrer}) answered {response.status_code}")
@@ -136,6 +141,14 @@ class StaticSite:
                 await self.fetch(f"/search/{part}.json", path)
             return
         self.write(path + "/index.html" if PAGE.match(path) else path, body)
+
+    def forwarding_page(self, path: str) -> str:
+        new = html.escape(self.base + path.lstrip("/") + ("/" if path != "/" else ""), quote=True)
+        return (
+            f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>This page has moved</title>\n'
+            f'<link rel="canonical" href="{new}">\n<meta http-equiv="refresh" content="0; url={new}">\n</head>\n'
+            f'<body><p>This page has moved to <a href="{new}">{new}</a>.</p></body>\n</html>\n'
+        )
 
     async def write_not_found(self) -> None:
         response = await self.datasette.client.get("/this-page-does-not-exist")

@@ -10,6 +10,7 @@ from datasette import hookimpl
 from datasette.utils import tilde_decode
 from datasette.utils.asgi import NotFound, Response
 
+from clearview import routes
 from clearview.app import absolute_url
 from clearview.profile import agency_profile
 
@@ -25,7 +26,7 @@ async def agency_page(datasette, request):
 
 @hookimpl
 def register_routes():
-    return [(r"^/agency/(?P<agency_id>[a-z0-9-]+)$", agency_page)]
+    return [(routes.AGENCY_PATTERN, agency_page)]
 
 
 # metadata.yml: plugins: clearview: corrections_url or repository_url (see there); {agency_id} and {agency_name} are

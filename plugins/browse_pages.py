@@ -6,6 +6,7 @@ from __future__ import annotations
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 
+from clearview import routes
 from clearview.browse import FACETS, FACETS_BY_SLUG, facet_values
 from clearview.cache import once_per_database
 from clearview.search import Found, agency_index
@@ -53,7 +54,7 @@ async def browse_page(datasette, request):
 @hookimpl
 def register_routes():
     return [
-        (r"^/browse$", browse_page),
-        (r"^/browse/(?P<facet>[a-z-]+)/(?P<value>[a-z0-9-]+)$", browse_page),
-        (r"^/browse/(?P<facet>[a-z-]+)/(?P<value>[a-z0-9-]+)/(?P<page>[1-9][0-9]*)$", browse_page),
+        (routes.pattern("browse"), browse_page),
+        (routes.pattern("browse", r"/(?P<facet>[a-z-]+)/(?P<value>[a-z0-9-]+)"), browse_page),
+        (routes.pattern("browse", r"/(?P<facet>[a-z-]+)/(?P<value>[a-z0-9-]+)/(?P<page>[1-9][0-9]*)"), browse_page),
     ]

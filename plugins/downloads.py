@@ -16,6 +16,7 @@ from datasette.utils.asgi import NotFound, Response
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from clearview import routes
 from clearview.sql_limits import own_rows
 
 DATABASE = "clearview"
@@ -82,6 +83,6 @@ def workbook(table: str, columns: list[str], rows: list[dict]) -> bytes:
 @hookimpl
 def register_routes():
     return [
-        (r"^/downloads$", downloads_page),
-        (r"^/downloads/(?P<table>[a-z_]+)\.(?P<format>csv|json|xlsx)$", table_download),
+        (routes.pattern("downloads"), downloads_page),
+        (routes.pattern("downloads", r"/(?P<table>[a-z_]+)\.(?P<format>csv|json|xlsx)"), table_download),
     ]

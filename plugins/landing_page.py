@@ -9,6 +9,7 @@ from __future__ import annotations
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
+from clearview import routes
 from clearview.tallies import landing_numbers
 
 
@@ -19,4 +20,4 @@ async def landing_page(datasette, request):
 
 @hookimpl
 def register_routes():
-    return [(r"^/$", landing_page)]
+    return [(routes.pattern("landing"), landing_page)]

@@ -9,6 +9,7 @@ import re
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 
+from clearview import routes
 from clearview.app import absolute_url, site_path
 from clearview.cache import once_per_database
 from clearview.publishing import (
@@ -84,8 +85,8 @@ def extra_template_vars(datasette, request):
 @hookimpl
 def register_routes():
     return [
-        (r"^/feed\.atom$", feed_atom),
-        (r"^/sitemap\.xml$", sitemap_xml),
+        (routes.pattern("feed"), feed_atom),
+        (routes.pattern("sitemap"), sitemap_xml),
         (r"^/sitemap-(?P<part>[1-9][0-9]{0,3})\.xml$", sitemap_xml),
-        (r"^/robots\.txt$", robots_txt),
+        (routes.pattern("robots"), robots_txt),
     ]

@@ -7,6 +7,7 @@ import json
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
+from clearview import routes
 from clearview.search import agency_index
 
 
@@ -37,4 +38,4 @@ async def map_geojson(datasette, request):
 
 @hookimpl
 def register_routes():
-    return [(r"^/map$", map_page), (r"^/map/agencies\.geojson$", map_geojson)]
+    return [(routes.pattern("map"), map_page), (routes.pattern("map_data"), map_geojson)]

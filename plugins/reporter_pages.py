@@ -5,6 +5,7 @@ from __future__ import annotations
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
+from clearview import routes
 from clearview.tallies import tallies
 
 DATABASE = "clearview"
@@ -36,4 +37,4 @@ async def data_dictionary_page(datasette, request):
 
 @hookimpl
 def register_routes():
-    return [(r"^/tallies$", tallies_page), (r"^/data-dictionary$", data_dictionary_page)]
+    return [(routes.pattern("tallies"), tallies_page), (routes.pattern("data_dictionary"), data_dictionary_page)]

@@ -8,7 +8,7 @@ import asyncio
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 
-from clearview import gazetteer
+from clearview import gazetteer, routes
 from clearview.cache import once_per_database
 from clearview.said import FACTS, SAID_SOURCES_SQL, SAID_SQL, TITLES_SHOWN, Said, found_in, fts_query, phrase
 from clearview.search import AgencyIndex, Found, agency_index, grouped, search
@@ -54,7 +54,10 @@ async def search_index(datasette, request):
         card = datasette.jinja_env.from_string(
             '{% from "_agency_card.html" import agency_card with context %}{{ agency_card(found) }}'
         )
-        cards = [await card.render_async(found=Found(agency, "name"), urls=datasette.urls) for agency in agencies]
+        route = {"route": lambda name: datasette.urls.path(routes.path(name))}  # as plugins/routes.py gives pages
+        cards = [
+            await card.render_async(found=Found(agency, "name"), urls=datasette.urls, **route) for agency in agencies
+        ]
         places = await asyncio.to_thread(gazetteer.load)
 
         async def build_places(database) -> list[str]:
@@ -85,6 +88,6 @@ async def said_found(database, index: AgencyIndex, query: str) -> tuple[list[Fou
 @hookimpl
 def register_routes():
     return [
-        (r"^/search$", search_page),
+        (routes.pattern("search"), search_page),
         (r"^/search/(?P<part>[a-z-]+(?:/[0-9]+)?)\.json$", search_index),
     ]

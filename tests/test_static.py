@@ -657,3 +657,16 @@ def test_without_javascript_the_static_search_says_so_and_offers_the_lists(stati
     assert noscript and "not running JavaScript" in " ".join(noscript.group(1).split())
     links = re.findall(r'href="([^"]+)"', noscript.group(1))
     assert links and all(httpx.get(urljoin(static_site, link)).status_code == 200 for link in links)
+
+
+def test_every_route_in_the_table_answers_in_the_static_edition(static_site: str, real_db):
+    from clearview import routes
+
+    with sqlite3.connect(real_db) as db:
+        agency_id = db.execute("select min(agency_id) from agencies").fetchone()[0]
+    pages = [*routes.PAGES.values(), routes.AGENCY + agency_id]
+    for path in pages:  # a page is <path>/index.html, served at <path>/
+        url = static_site + path.lstrip("/") + ("/" if path != "/" else "")
+        assert httpx.get(url).status_code == 200, url
+    for path in routes.FILES.values():
+        assert httpx.get(static_site + path.lstrip("/")).status_code == 200, path
