@@ -81,11 +81,19 @@ serve: clearview.db ## run the site on http://127.0.0.1:8001/ (builds first if d
 	$(SERVER) --host $(HOST) --port $(PORT)
 
 # The quick loop while editing: build, lint, and every test that needs no browser and no static or publish build.
-check: build lint ## build, lint, unit and data tests (no browser): about a minute
+# Node runs the static edition's search for the parity test `make check` runs (tests/test_search_parity.py).
+NODE ?= $(or $(shell command -v node),/usr/bin/node)
+$(NODE):
+	@echo "==> installing Debian's nodejs for the search parity test"
+	@command -v apt-get > /dev/null || { echo "error: node is missing and there is no apt-get: install Node.js 18 or later"; exit 1; }
+	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
+	$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm > /dev/null
+
+check: build lint $(NODE) ## build, lint, unit and data tests, the search parity set in Node (no browser): 2 minutes
 	@echo "==> running the quick tests"
 	$(BIN)/python -m pytest -q -m "not slow"
 
-test: build lint browser ## the full suite, browser tests included (installs chromium if missing)
+test: build lint browser $(NODE) ## the full suite, browser tests included (installs chromium if missing)
 	@echo "==> running tests"
 	CHROMIUM=$(CHROMIUM) AXE_JS=$(AXE) $(BIN)/python -m pytest -q
 
