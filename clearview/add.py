@@ -59,6 +59,9 @@ COLUMNS = {
     "source_language": "the language the source is written in (ISO 639-1: en, fi, fr); default: told from its words",
     "count_evidence_quote": "the source's words that state the count, when they are not evidence_quote",
     "response_evidence": "the source's words that state the agency's answer, when evidence_quote states only the use",
+    "translation": "an English translation of evidence_quote, where the source is not in English (shown beside it, "
+    "marked as a translation); say whose in brackets at its end where it is not the editor's",
+    "count_translation": "an English translation of count_evidence_quote, where there is one and it is not English",
     "searches_min": "the lowest number the wording supports ('more than 3,400' -> 3401)",
     "searches_max": "the highest number the wording supports ('up to 500' -> 500)",
     "period_start": "the first month or year the count covers, where the source says",
@@ -361,6 +364,7 @@ def apply(fact: dict[str, str], tables: dict[str, list[dict[str, str]]], outcome
         "use_period": fact["use_period"],
         "evidence_quote": fact["evidence_quote"],
         "response_evidence": fact["response_evidence"],
+        "translation": fact["translation"],
     }
 
     def first_response() -> dict[str, str]:
@@ -393,6 +397,7 @@ def apply(fact: dict[str, str], tables: dict[str, list[dict[str, str]]], outcome
             "period_end": fact["period_end"],
             "note": fact["count_note"],
             "evidence_quote": fact["count_evidence_quote"] or fact["evidence_quote"],
+            "translation": fact["count_translation"] if fact["count_evidence_quote"] else fact["translation"],
         }
         upsert(tables, "search_counts", key, count, outcome, fact["_where"], lambda: {"measure": "searches"})
     if agency_id not in outcome.agencies:

@@ -374,3 +374,24 @@ def test_a_new_source_gets_the_language_of_its_words_and_the_editor_may_say_othe
     assert {row["source_id"]: row["language"] for row in rows(data / "sources.csv")}[
         ids.source_id("https://example.org/given")
     ] == "en"
+
+
+async def test_a_translation_is_shown_beside_the_quote_and_marked_as_one(data, tmp_path, run_add):
+    from markupsafe import escape
+
+    from tests.conftest import make_datasette
+
+    finnish = "synthetic: yksikössä kokeiltiin palvelua, ja kokeilujakson aikana tehtiin noin sata hakua"
+    english = "synthetic: the unit tried the service, and about a hundred searches were made [editor's translation]"
+    facts = facts_file(
+        tmp_path,
+        [NEW_AGENCY | {"source_url": "https://example.org/fi", "evidence_quote": finnish, "translation": english}],
+    )
+    run = run_add(facts, data, tmp_path / "clearview.db")
+    assert run.returncode == 0, run.stderr
+    agency_id = "synthetic-thunder-bay-police-service"
+    page = (await make_datasette(tmp_path / "clearview.db").client.get(f"/agency/{agency_id}")).text
+    quoted = f'“<span lang="fi">{escape(finnish)}</span>”</span>'
+    assert quoted in page
+    after = page.split(quoted, 1)[1].lstrip()
+    assert after.startswith(f'<span class="translation" lang="en">Translation: “{escape(english)}”</span>')

@@ -149,7 +149,7 @@ CASES = [
     ),
     Case("header-only-counts", header_only("search_counts"), check=lambda db: db["search_counts"].count == 0),
     Case("header-only-totals", header_only("published_totals"), check=lambda db: db["published_totals"].count == 0),
-    Case("long-quote-within-limit", replace("responses", ",synthetic,\n", "," + "y" * 9_000 + ",\n")),
+    Case("long-quote-within-limit", replace("responses", ",synthetic,,\n", "," + "y" * 9_000 + ",,\n")),
     # Refused: the build names the problem and changes nothing.
     Case(
         "missing-column",
@@ -217,7 +217,7 @@ CASES = [
     ),
     Case(
         "response-for-unknown-agency",
-        append("responses", "synthetic-nobody,synthetic-source-1,denied,,,,not_stated,x,"),
+        append("responses", "synthetic-nobody,synthetic-source-1,denied,,,,not_stated,x,,"),
         ("data/responses.csv", 6, "agency_id", "not in data/agencies.csv"),
     ),
     Case(
@@ -257,7 +257,7 @@ CASES = [
     ),
     Case(
         "very-long-value",
-        replace("responses", ",synthetic,\n", f",{LONG},\n"),
+        replace("responses", ",synthetic,,\n", f",{LONG},,\n"),
         ("data/responses.csv", 2, "evidence_quote", "20,000 characters long"),
     ),
     Case(
@@ -298,7 +298,7 @@ CASES = [
     ),
     Case(
         "count-evidence-empty",
-        replace("search_counts", "2020-02,,synthetic: more than 120 searches\n", "2020-02,,\n"),
+        replace("search_counts", "2020-02,,synthetic: more than 120 searches,\n", "2020-02,,,\n"),
         ("data/search_counts.csv", 2, "evidence_quote", "value is missing"),
     ),
     Case(
@@ -317,7 +317,7 @@ CASES = [
     ),
     Case(
         "new-agency-id-is-not-matched-to-a-look-alike",
-        append("responses", "synthetic-kapuskasing-police,synthetic-source-1,denied,,,,not_stated,synthetic,"),
+        append("responses", "synthetic-kapuskasing-police,synthetic-source-1,denied,,,,not_stated,synthetic,,"),
         ("data/responses.csv", 6, "agency_id", "add it to data/agencies.csv first"),
     ),
     Case(
@@ -356,7 +356,7 @@ CASES = [
             append(
                 "agencies", "synthetic-timmins-tps,Synthetic Timmins Police (TPS),,police_department,Timmins,,ON,CA,,,"
             )(folder),
-            append("responses", "synthetic-timmins-tps,synthetic-source-1,unknown,,,,not_stated,synthetic,")(folder),
+            append("responses", "synthetic-timmins-tps,synthetic-source-1,unknown,,,,not_stated,synthetic,,")(folder),
         ),
         ("data/agencies.csv", 5, "name", "looks like the agency on line 2"),
     ),
@@ -480,7 +480,7 @@ def test_the_build_command_exits_non_zero_and_keeps_the_database(previous_db, tm
 
 def test_a_new_agency_id_is_never_offered_a_look_alike(tmp_path, capsys):
     data = synthetic_data(tmp_path / "data")
-    append("responses", "synthetic-timmins-police-north,synthetic-source-1,denied,,,,not_stated,synthetic,")(data)
+    append("responses", "synthetic-timmins-police-north,synthetic-source-1,denied,,,,not_stated,synthetic,,")(data)
     assert build_db.main(["--data", str(data), "--db", str(tmp_path / "x.db")]) == 1
     err = capsys.readouterr().err
     assert "add it to data/agencies.csv first" in err and "did you mean" not in err
@@ -508,8 +508,8 @@ def test_the_checks_across_rows_see_every_chunk(tmp_path, monkeypatch, capsys):
     lines = data_rows(data / "agencies.csv") + 1  # the header, then a line a row
     append("agencies", "synthetic-timmins-police,Synthetic Copy (test data),,other,,,,US,40,-75,synthetic point")(data)
     append("agencies", "synthetic-look-alike,Synthetic Federal Agency (test data),,other,,,,AU,-35,149,synthetic")(data)
-    append("responses", "synthetic-look-alike,synthetic-source-1,no_response,,,,not_stated,synthetic,")(data)
-    append("responses", "synthetic-nowhere,synthetic-source-1,no_response,,,,not_stated,synthetic,")(data)
+    append("responses", "synthetic-look-alike,synthetic-source-1,no_response,,,,not_stated,synthetic,,")(data)
+    append("responses", "synthetic-nowhere,synthetic-source-1,no_response,,,,not_stated,synthetic,,")(data)
     assert build_db.main(["--data", str(data), "--db", str(tmp_path / "x.db")]) == 1
     err = capsys.readouterr().err
     assert f"data/agencies.csv:{lines + 1}, column 'agency_id': " in err and "duplicate of line 2" in err

@@ -78,7 +78,7 @@ def test_a_release_with_no_change_or_bad_data_is_refused(unreleased_data):
     with pytest.raises(SystemExit, match="nothing changed"):
         release.release(unreleased_data, date="2026-01-06")
     with open(unreleased_data / "responses.csv", "a", encoding="utf-8") as handle:
-        handle.write("no-such-agency,archive-004,denied,,,,not_stated,x,\n")
+        handle.write("no-such-agency,archive-004,denied,,,,not_stated,x,,\n")
     script = subprocess.run(
         [sys.executable, "-m", "scripts.release", "--data", str(unreleased_data)],
         cwd=ROOT,
