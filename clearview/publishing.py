@@ -69,9 +69,7 @@ def agency_title(change: dict) -> str:
     return f"{'Added' if change['added'] else 'Changed'}: {change['name'] or change['agency_id']}"
 
 
-def feed(
-    title: str, releases: list[dict], changes: list[dict], address: Callable[[str], str], now: str | None = None
-) -> bytes:
+def feed(title: str, releases: list[dict], changes: list[dict], address: Callable[[str], str]) -> bytes:
     """The Atom feed: one entry per release, one per agency a release added or changed, newest first."""
     ElementTree.register_namespace("", ATOM)
     root = ElementTree.Element(f"{{{ATOM}}}feed")
@@ -80,7 +78,7 @@ def feed(
         element = ElementTree.SubElement(parent, f"{{{ATOM}}}{name}", attributes)
         element.text = text
 
-    updated = max((r["released"] for r in releases), default=now or "1970-01-01") + "T00:00:00Z"
+    updated = max((r["released"] for r in releases), default="1970-01-01") + "T00:00:00Z"
     add(root, "title", title)
     add(root, "subtitle", "Data releases, and the agencies each added or changed")
     add(root, "id", address(routes.path("feed")))
@@ -102,6 +100,9 @@ def feed(
             if not item["removed"] and item["name"]:
                 add(entry, "link", href=address(routes.AGENCY + item["agency_id"]))
                 add(entry, "summary", summary(item))
+            else:  # no page to link: the changelog says what went (an entry needs a link or content)
+                add(entry, "link", href=address("/data/CHANGELOG.md"))
+                add(entry, "summary", f"No longer listed as of release {item['version']}.")
         add(entry, "updated", f"{released}T00:00:00Z")
     return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
 

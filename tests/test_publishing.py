@@ -120,3 +120,20 @@ def test_a_summary_says_what_the_card_says_and_the_period_only_when_it_is_not_th
     )
     later = agency | {"use_period": "after", "period_label": "Use after February 2020", "place": None}
     assert publishing.summary(later) == "Response: Confirmed use. Searches: no count reported. Use after February 2020."
+
+
+def test_every_feed_entry_links_somewhere_even_for_an_agency_no_longer_listed():
+    releases = [{"version": "2026.01.02", "released": "2026-01-02", "added": 0, "removed": 1, "changed": 0}]
+    gone = {
+        "version": "2026.01.02",
+        "released": "2026-01-02",
+        "agency_id": "synthetic-gone",
+        "added": 0,
+        "removed": 1,
+        "name": None,
+    }
+    feed = ElementTree.fromstring(publishing.feed("Synthetic", releases, [gone], lambda p: "https://example.org" + p))
+    for entry in feed.iter(f"{ATOM}entry"):
+        assert entry.find(f"{ATOM}link").get("href").startswith("https://example.org/")
+    titles = [entry.find(f"{ATOM}title").text for entry in feed.iter(f"{ATOM}entry")]
+    assert titles == ["Data release 2026.01.02: 1 removed", "Removed: synthetic-gone"]
