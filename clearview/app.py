@@ -54,12 +54,6 @@ def setting_options() -> list[str]:
     return [part for key, value in settings().items() for part in ("--setting", key, str(value).lower())]
 
 
-if __name__ == "__main__":
-    import sys
-
-    print(" ".join(setting_options() if sys.argv[1:] == ["--settings"] else site_options()))
-
-
 def site_path(path: str, base_url: str) -> str:
     """A request's path as the site names it, without the base path ("/clearview/usage/data/x" -> "/data/x")."""
     return path[len(base_url) - 1 :] if base_url != "/" and path.startswith(base_url) else path
@@ -75,3 +69,9 @@ def absolute_url(datasette: Datasette, request, path: str) -> str:
         return site_url.rstrip("/") + "/" + path.lstrip("/")
     local = datasette.urls.path(path)
     return datasette.absolute_url(request, local) if request is not None else local
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(" ".join(setting_options() if sys.argv[1:] == ["--settings"] else site_options()))
