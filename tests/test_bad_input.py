@@ -362,7 +362,7 @@ CASES = [
     ),
     Case(
         "file-cut-mid-row",
-        edit_text("responses", lambda text: text[: -len("synthetic,\n")]),
+        edit_text("responses", lambda text: text[: -len("synthetic,,\n")]),
         ("data/responses.csv", 5, "", "ends in the middle of a line"),
     ),
     Case(
@@ -444,7 +444,7 @@ def test_bad_input(case: Case, previous_db: Path, tmp_path: Path, capsys):
 def test_a_100000_row_file_builds_with_every_row(tmp_path):
     data = synthetic_data(tmp_path / "data")
     agency = "synthetic-bulk-{n},Synthetic Bulk Agency {n} (test data),,other,,,,US,{lat},{lon},synthetic point\n"
-    response = "synthetic-bulk-{n},synthetic-source-1,no_response,,,,not_stated,synthetic,\n"
+    response = "synthetic-bulk-{n},synthetic-source-1,no_response,,,,not_stated,synthetic,,\n"
     with (
         open(data / "agencies.csv", "a", encoding="utf-8") as agencies,
         open(data / "responses.csv", "a", encoding="utf-8") as responses,

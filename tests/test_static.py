@@ -70,11 +70,11 @@ def test_static_agency_pages_say_what_agency_shown_says(static_site: str, real_d
     import urllib.request
 
     from tests.conftest import page_text
-    from tests.test_doors import SAMPLE
+    from tests.test_doors import SAMPLE_SQL
 
     with sqlite3.connect(real_db) as db:
         db.row_factory = sqlite3.Row
-        for agency_id in SAMPLE:
+        for agency_id in [row["agency_id"] for row in db.execute(SAMPLE_SQL)]:
             agency = db.execute("select * from agency_shown where agency_id = ?", [agency_id]).fetchone()
             with urllib.request.urlopen(f"{static_site}agency/{agency_id}/") as response:
                 text = page_text(response.read().decode("utf-8"))
