@@ -12,11 +12,9 @@ import pycountry
 
 @cache
 def _detector():
-    from langdetect import DetectorFactory
+    from langdetect import DetectorFactory, detect  # only make add and the tests tell languages: not at start-up
 
     DetectorFactory.seed = 0  # langdetect samples at random: seeded, the same words give the same language
-    from langdetect import detect
-
     return detect
 
 

@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 import subprocess
 from pathlib import Path
 
-from clearview.search import AGENCIES_SQL
 from tests.browser_support import serve
 from tests.conftest import ROOT
-from tests.test_static import STATIC_ANSWERS, live_answers, parity_queries, reasons
+from tests.test_static import STATIC_ANSWERS, STATIC_SAID, answers_agree, parity_set, said_answers_agree, said_queries
 
 
 def node_answers(base: str, queries: list[str], script: str = STATIC_ANSWERS) -> dict:
@@ -38,29 +36,12 @@ def node_answers(base: str, queries: list[str], script: str = STATIC_ANSWERS) ->
 
 
 def test_the_static_search_answers_every_query_as_the_live_one(real_db: Path):
-    with sqlite3.connect(real_db) as connection:
-        connection.row_factory = sqlite3.Row
-        agencies = [dict(row) for row in connection.execute(AGENCIES_SQL)]
-    queries = parity_queries(agencies)
-    assert len(queries) > 1000
+    queries = parity_set(real_db)
     with serve(real_db) as base:
-        static = node_answers(base, queries)
-    for answer in static.values():
-        answer["also"] = reasons(answer["also"])
-    live = live_answers(real_db, queries)
-    differ = [query for query in queries if static[query] != live[query]]
-    assert differ == [], [(q, static[q], live[q]) for q in differ[:3]]
-    answered = [q for q in queries if live[q]["names"] or any(p[2] or p[3] or p[4] for p in live[q]["places"])]
-    assert len(answered) > len(queries) / 2
+        answers_agree(real_db, queries, node_answers(base, queries))
 
 
 def test_the_static_search_of_what_was_said_answers_as_the_live_one(real_db: Path):
-    from tests.test_static import STATIC_SAID, live_said, said_queries
-
     queries = said_queries(real_db)
     with serve(real_db) as base:
-        static = node_answers(base, queries, STATIC_SAID)
-    live = json.loads(json.dumps(live_said(real_db, queries)))  # tuples as JavaScript's arrays
-    differ = [query for query in queries if static[query] != live[query]]
-    assert differ == [], [(q, static[q], live[q]) for q in differ[:3]]
-    assert sum(bool(live[q][0]) for q in queries) > len(queries) / 2  # real answers, not empty lists
+        said_answers_agree(real_db, queries, node_answers(base, queries, STATIC_SAID))

@@ -580,24 +580,31 @@ STATIC_SAID = """async ([moduleUrl, indexUrl, queries]) => {
 }"""
 
 
-def test_static_search_of_what_was_said_answers_as_the_live_one(browser: Browser, static_site: str, real_db: Path):
-    """The live site finds sentences with SQLite's FTS5, the static one with its own word index: the same agencies,
-    sentences and marks for phrases cut from the data."""
-    queries = said_queries(real_db)
-    static = static_answers(browser, static_site, queries, STATIC_SAID)
-    live = json.loads(json.dumps(live_said(real_db, queries)))  # tuples as the browser's arrays
+def said_answers_agree(real_db: Path, queries: list[str], static: dict) -> None:
+    """The static search's what-was-said answers (from Chromium or Node) are the live one's, and real ones."""
+    live = json.loads(json.dumps(live_said(real_db, queries)))  # tuples as JavaScript's arrays
     differ = [query for query in queries if static[query] != live[query]]
     assert differ == [], [(q, static[q], live[q]) for q in differ[:3]]
     assert sum(bool(live[q][0]) for q in queries) > len(queries) / 2  # real answers, not empty lists
 
 
-def test_static_search_answers_as_the_live_search_does(browser: Browser, static_site: str, real_db: Path):
+def test_static_search_of_what_was_said_answers_as_the_live_one(browser: Browser, static_site: str, real_db: Path):
+    """The live site finds sentences with SQLite's FTS5, the static one with its own word index: the same agencies,
+    sentences and marks for phrases cut from the data."""
+    queries = said_queries(real_db)
+    said_answers_agree(real_db, queries, static_answers(browser, static_site, queries, STATIC_SAID))
+
+
+def parity_set(real_db: Path) -> list[str]:
     with sqlite3.connect(real_db) as connection:
         connection.row_factory = sqlite3.Row
-        agencies = [dict(row) for row in connection.execute(AGENCIES_SQL)]
-    queries = parity_queries(agencies)
+        queries = parity_queries([dict(row) for row in connection.execute(AGENCIES_SQL)])
     assert len(queries) > 1000
-    static = static_answers(browser, static_site, queries)
+    return queries
+
+
+def answers_agree(real_db: Path, queries: list[str], static: dict) -> dict:
+    """The static search's answers (from Chromium or Node) are the live one's, and real ones; returns the live."""
     for answer in static.values():
         answer["also"] = reasons(answer["also"])
     live = live_answers(real_db, queries)
@@ -606,6 +613,12 @@ def test_static_search_answers_as_the_live_search_does(browser: Browser, static_
     # The comparison is about real results, not empty lists.
     answered = [q for q in queries if live[q]["names"] or any(p[2] or p[3] or p[4] for p in live[q]["places"])]
     assert len(answered) > len(queries) / 2
+    return live
+
+
+def test_static_search_answers_as_the_live_search_does(browser: Browser, static_site: str, real_db: Path):
+    queries = parity_set(real_db)
+    live = answers_agree(real_db, queries, static_answers(browser, static_site, queries))
     for query in ("adelaide", "rome", "stockholm", "boston", "montréal"):
         assert live[query]["places"][0][4] or live[query]["places"][0][5], query  # covered, or at a capital
 
