@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from clearview.search import LOCAL_PRECISIONS, NEARBY_KM, Found, agency_index, is_local, within
+from clearview.search import LOCAL_PRECISIONS, NEARBY_KM, Found, agency_index, is_local
 
 AGENCY_SQL = """
 select agency_shown.*, search_ranges.explanation as range_explanation, agencies.location_note
@@ -46,9 +46,9 @@ async def nearby_agencies(database: Any, agency: dict) -> list[Found]:
     if not is_local(agency):
         return []
     index = await agency_index(database)
-    near = [index.agencies[i] for i in sorted(index.neighbours.near(agency["latitude"], agency["longitude"]))]
-    others = [a for a in near if a["agency_id"] != agency["agency_id"]]
-    return within(others, agency["latitude"], agency["longitude"])[:NEARBY_SHOWN]
+    itself = {index.order[agency["agency_id"]]} if agency["agency_id"] in index.order else set()
+    near = index.nearby(agency["latitude"], agency["longitude"], itself)[:NEARBY_SHOWN]
+    return [Found(index.agencies[i], "nearby", distance_km=km) for km, i in near]
 
 
 async def agency_profile(database: Any, agency_id: str) -> dict | None:

@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import chain
 from pathlib import Path
 
 import pycountry
@@ -188,17 +189,36 @@ class AgencyIndex:
         self.by_id = {agency["agency_id"]: agency for agency in self.agencies}
         self.order = {agency_id: n for n, agency_id in enumerate(self.by_id)}  # by name, as lists are ordered
         self.neighbours = Neighbours(self.agencies)
+        # What place_result asks of each agency, worked out once: lists by state, town name key and county key, in
+        # index order, so a place looks up its agencies instead of testing each.
+        self.state_keys = [fold(agency["state_province"] or "") for agency in self.agencies]
         self.by_state: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self.wide_by_state: dict[tuple[str, str], list[int]] = defaultdict(list)  # those that cover a place in it
         self.by_country: dict[str, list[int]] = defaultdict(list)
+        self.by_town: dict[str, list[int]] = defaultdict(list)
+        self.by_county: dict[str, list[int]] = defaultdict(list)
         for i, agency in enumerate(self.agencies):
-            self.by_state[(agency["country"], fold(agency["state_province"] or ""))].append(i)
+            region = (agency["country"], self.state_keys[i])
+            self.by_state[region].append(i)
+            if agency["agency_type"] in WIDE_TYPES:
+                self.wide_by_state[region].append(i)
             self.by_country[agency["country"]].append(i)
+            for key in name_keys(agency["city"]) if agency["city"] else ():
+                self.by_town[key].append(i)
+            if agency["county"]:
+                self.by_county[county_key(agency["county"])].append(i)
+        # Latitude in radians and its cosine, for the distance to each locally placed agency.
+        self.points = {
+            i: (math.radians(a["latitude"]), math.cos(math.radians(a["latitude"])), a["longitude"])
+            for i, a in enumerate(self.agencies)
+            if is_local(a)
+        }
 
     def shortlist(self, wanted: list[str], text: str) -> list[int]:
         """The agencies match_names could find, in index order. A mean of word scores reaches NAME_THRESHOLD only
         if one typed word scores that much against one of the agency's words, so only those are scored."""
         found = set(self.postings.get(text, []))  # an exact alias
-        for typed in wanted:
+        for typed in dict.fromkeys(wanted):  # "new york city, new york" asks for each word once
             if len(typed) >= 3:  # a prefix scores 100
                 i = bisect.bisect_left(self.vocabulary, typed)
                 while i < len(self.vocabulary) and self.vocabulary[i].startswith(typed):
@@ -209,17 +229,49 @@ class AgencyIndex:
                 found.update(self.postings[word])
         return sorted(found)
 
-    def candidates(self, place: Place) -> list[dict]:
-        """The agencies place_result could list for place, in index order: from the place's country, those in its
-        state or with none (here, covers) and, from anywhere, local agencies within NEARBY_KM (nearby)."""
+    def listed_in(self, place: Place) -> tuple[list[int], list[int]]:
+        """The agencies a place lists as here and as covering it, in index order: in its country, and for a town,
+        county or state, in its state or in none. A county's are those in it or in one of its towns."""
         if place.kind == "country":
-            found = set(self.by_country.get(place.country, []))
+            return self.by_country.get(place.country, []), []
+        state = fold(place.state)
+        if place.kind == "state":
+            here = self.by_state.get((place.country, state), [])
         else:
-            found = set(self.by_state.get((place.country, fold(place.state)), []))
-            found |= set(self.by_state.get((place.country, ""), []))
-        if place.latitude is not None:
-            found |= set(self.neighbours.near(place.latitude, place.longitude))
-        return [self.agencies[i] for i in sorted(found)]
+            if place.kind == "county":
+                found = set(self.by_county.get(place.county, []))
+                keys = place.towns
+            else:
+                found = set()
+                keys = name_keys(place.city)
+            for key in keys:
+                found.update(self.by_town.get(key, []))
+            here = sorted(
+                i for i in found if self.agencies[i]["country"] == place.country and self.state_keys[i] in (state, "")
+            )
+        listed = set(here)
+        wide = self.wide_by_state.get((place.country, state), []) + self.wide_by_state.get((place.country, ""), [])
+        return here, sorted(i for i in set(wide) if i not in listed)
+
+    def nearby(self, latitude: float, longitude: float, listed: set[int]) -> list[tuple[float, int]]:
+        """(distance in km to a tenth, position) of the locally placed agencies within NEARBY_KM of a point, not
+        listed already, nearest first (ties in index order): a place's neighbours in search, an agency's on its
+        page. The distance is distance_km's, worked from the figures kept for each agency."""
+        phi1, cos1 = math.radians(latitude), math.cos(math.radians(latitude))
+        band = NEARBY_KM / 6371.0 * 1.000001  # no point further in latitude alone can be near
+        found = []
+        for i in sorted(self.neighbours.near(latitude, longitude)):
+            if i in listed:
+                continue
+            phi2, cos2, lon2 = self.points[i]
+            dphi = phi2 - phi1
+            if abs(dphi) > band:
+                continue
+            a = math.sin(dphi / 2) ** 2 + cos1 * cos2 * math.sin(math.radians(lon2 - longitude) / 2) ** 2
+            distance = 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a)))
+            if distance <= NEARBY_KM:
+                found.append((round(distance, 1), i))
+        return sorted(found)
 
 
 async def agency_index(database) -> AgencyIndex:
@@ -278,7 +330,7 @@ def search(index: AgencyIndex, query: str, places: Gazetteer) -> Results:
     if not name_text:
         return Results(query, [], [])
     names = match_names(index, name_text)
-    results = [place_result(index.candidates(p), p) for p in find_places(place_text, places)]
+    results = [place_result(index, p) for p in find_places(place_text, places)]
     # A misspelt town ("Bosie", "Sacremento") is forgiven as a name's typo is, even where an agency's name only
     # looks like it (a "Boise ..." agency scores 80 against "bosie").
     if not results and all(found.score < EXACT for found in names):
@@ -286,7 +338,7 @@ def search(index: AgencyIndex, query: str, places: Gazetteer) -> Results:
             corrected = corrected_town(town, places)
             if corrected:
                 found = find_places(", ".join([corrected, *rest]), places)
-                results = [place_result(index.candidates(p), p) for p in found]
+                results = [place_result(index, p) for p in found]
             if results:
                 break
     # A place the words name exactly beats names that only look alike: "Sweden" is not Eden Prairie.
@@ -303,15 +355,19 @@ def shown_once(names: list[Found], results: list[PlaceResult]) -> tuple[list[Fou
     """No agency twice on a page, one card with all its reasons: one the place lists (here or nearby) leaves the
     names and its card says the name matches too; a name found leaves the folded list of those that cover the place,
     and its card says it covers it."""
+    named = {f.agency["agency_id"]: f for f in names}
+    if not named:
+        return names, results
     placed: dict[str, list[Found]] = defaultdict(list)
     for result in results:
-        for found in result.here + result.nearby + result.seat:
-            placed[found.agency["agency_id"]].append(found)
-    for found in names:
-        for card in placed.get(found.agency["agency_id"], []):
+        for found in chain(result.here, result.nearby, result.seat):
+            if found.agency["agency_id"] in named:
+                placed[found.agency["agency_id"]].append(found)
+    for agency_id, cards in placed.items():
+        for card in cards:
             card.also.append(("also_name", ""))
-    names = [f for f in names if f.agency["agency_id"] not in placed]
-    named = {f.agency["agency_id"]: f for f in names}
+        del named[agency_id]
+    names = [f for f in names if f.agency["agency_id"] in named]
     for result in results:
         for found in result.covers:
             if found.agency["agency_id"] in named:
@@ -352,22 +408,41 @@ def match_names(index: AgencyIndex, text: str) -> list[Found]:
     found = []
     shortlisted = [index.names[i] for i in index.shortlist(wanted, text)]
     vocabulary = {word for _, words, _ in shortlisted for word in words}
-    scores = {word: word_scores(word, vocabulary).__getitem__ for word in set(typed)}
-    required = [w for w in typed if w in GENERIC and w not in STOP] if not only_generic else []
+    # A word's profile: whether it is generic, and its score against each word typed. Names whose words have the
+    # same profiles score alike ("... Police Department 111" and "... 116"), so each set of profiles is scored once.
+    against = sorted(set(typed))
+    scores = [word_scores(word, vocabulary) for word in against]
+    profile = {word: (word in GENERIC, *(column[word] for column in scores)) for word in vocabulary}
+    column = {word: 1 + n for n, word in enumerate(against)}
+    wanted_columns = [column[w] for w in wanted]
+    required = [column[w] for w in typed if w in GENERIC and w not in STOP] if not only_generic else []
+    bonus = [column[w] for w in typed if w in GENERIC]
+    scored: dict[frozenset, float | None] = {}
     for agency, words, aliases in shortlisted:
-        near, alias = max(((fuzz.ratio(text, a), a) for a in aliases), default=(0.0, ""))
-        if alias and (text == alias or near >= ALIAS_THRESHOLD):
-            score = 101.0 if text == alias else round(near, 2)
-            found.append(Found(agency, "alias", score, alias=alias_as_written(agency, alias)))
-            continue
-        candidates = words if only_generic else [w for w in words if w not in GENERIC] or words
-        score = sum(max(map(scores[w], candidates), default=0.0) for w in wanted) / len(wanted)
-        # "Durham County Sheriff" is not Durham's police: a kind of agency typed must be in the name too.
-        if score >= NAME_THRESHOLD and all(max(map(scores[w], words), default=0.0) >= NAME_THRESHOLD for w in required):
-            # Generic words typed as well ("Toronto police") break ties between equally distinctive matches.
-            bonus = sum(max(map(scores[w], words), default=0.0) for w in typed if w in GENERIC) / 1000
-            found.append(Found(agency, "name", round(score + bonus, 2)))
+        if aliases:
+            near, alias = max((fuzz.ratio(text, a), a) for a in aliases)
+            if text == alias or near >= ALIAS_THRESHOLD:
+                score = 101.0 if text == alias else round(near, 2)
+                found.append(Found(agency, "alias", score, alias=alias_as_written(agency, alias)))
+                continue
+        key = frozenset(profile[w] for w in words)
+        if key not in scored:
+            scored[key] = name_score(key, wanted_columns, required, bonus, only_generic)
+        if scored[key] is not None:
+            found.append(Found(agency, "name", scored[key]))
     return sorted(found, key=lambda f: (-f.score, f.agency["name"]))
+
+
+def name_score(profiles: frozenset, wanted: list[int], required: list[int], bonus: list[int], only_generic: bool):
+    """How well a name's words (their profiles, as match_names makes them) match what was typed, or None below
+    NAME_THRESHOLD. The columns name the typed words."""
+    candidates = profiles if only_generic else [p for p in profiles if not p[0]] or profiles
+    score = sum(max((p[c] for p in candidates), default=0.0) for c in wanted) / len(wanted)
+    # "Durham County Sheriff" is not Durham's police: a kind of agency typed must be in the name too.
+    if score < NAME_THRESHOLD or any(max((p[c] for p in profiles), default=0.0) < NAME_THRESHOLD for c in required):
+        return None
+    # Generic words typed as well ("Toronto police") break ties between equally distinctive matches.
+    return round(score + sum(max((p[c] for p in profiles), default=0.0) for c in bonus) / 1000, 2)
 
 
 def alias_as_written(agency: dict, folded: str) -> str:
@@ -543,47 +618,18 @@ def country_name(code: str) -> str:
     return getattr(country, "common_name", None) or (country.name if country else code)
 
 
-def place_result(agencies: list[dict], place: Place) -> PlaceResult:
+def place_result(index: AgencyIndex, place: Place) -> PlaceResult:
+    here, covers = index.listed_in(place)
     result = PlaceResult(place)
-    in_country = [a for a in agencies if a["country"] == place.country]
-    for agency in in_country:
-        if is_here(agency, place):
-            result.here.append(Found(agency, "here"))
-        elif (
-            place.kind in ("city", "zip", "county", "state")
-            and agency["agency_type"] in WIDE_TYPES
-            and (not agency["state_province"] or fold(agency["state_province"]) == fold(place.state))
-        ):
-            result.covers.append(Found(agency, "covers"))
+    result.here = [Found(index.agencies[i], "here") for i in here]
+    result.covers = [Found(index.agencies[i], "covers") for i in covers]
     if place.capital:  # listed, not folded away: the map puts them here
         result.seat = [Found(f.agency, "capital") for f in result.covers if not f.agency["state_province"]]
         result.covers = [f for f in result.covers if f.agency["state_province"]]
     if place.latitude is not None:
-        listed = {f.agency["agency_id"] for f in result.here + result.covers + result.seat}
-        others = [agency for agency in agencies if agency["agency_id"] not in listed]
-        result.nearby = within(others, place.latitude, place.longitude)
+        listed = {*here, *covers}
+        result.nearby = [
+            Found(index.agencies[i], "nearby", distance_km=km)
+            for km, i in index.nearby(place.latitude, place.longitude, listed)
+        ]
     return result
-
-
-def within(agencies: list[dict], latitude: float, longitude: float) -> list[Found]:
-    """The locally placed agencies within NEARBY_KM of a point, nearest first (to a tenth of a km; ties in the order
-    given): a place's neighbours in search, an agency's on its page."""
-    found = []
-    for agency in agencies:
-        if is_local(agency):
-            distance = distance_km(latitude, longitude, agency["latitude"], agency["longitude"])
-            if distance <= NEARBY_KM:
-                found.append(Found(agency, "nearby", distance_km=round(distance, 1)))
-    return sorted(found, key=lambda f: f.distance_km)
-
-
-def is_here(agency: dict, place: Place) -> bool:
-    if place.kind == "country":
-        return True
-    if place.kind == "state":
-        return fold(agency["state_province"] or "") == fold(place.state)
-    same_state = not agency["state_province"] or fold(agency["state_province"]) == fold(place.state)
-    if place.kind == "county":
-        in_county = agency["county"] and county_key(agency["county"]) == place.county
-        return same_state and bool(in_county or (agency["city"] and name_keys(agency["city"]) & place.towns))
-    return same_state and bool(agency["city"]) and bool(name_keys(agency["city"]) & name_keys(place.city))

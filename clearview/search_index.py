@@ -30,7 +30,7 @@ import pycountry
 import zipcodes
 
 from clearview import said, search, wording
-from clearview.gazetteer import Gazetteer, county_key, name_keys
+from clearview.gazetteer import Gazetteer, name_keys
 from clearview.normalise import fold, subdivision_name
 
 CHUNK_BYTES = 8_000  # agencies per chunk: a town's answer touches a few of these
@@ -341,17 +341,13 @@ def sharded(entries, size: int = SHARD_BYTES) -> list[str]:
 
 
 class Named:
-    """The agencies a place's name could make "here" (clearview.search.is_here's name test: the agency's town shares
-    a name key with the place, or its county is the county); the browser applies the country and state test."""
+    """The agencies a place's name could make "here" (clearview.search.AgencyIndex.listed_in's name test: the
+    agency's town shares a name key with the place, or its county is the county), by their position in the browser's
+    index; the browser applies the country and state test."""
 
     def __init__(self, index: search.AgencyIndex, position: dict[int, int]) -> None:
-        self.by_town: dict[str, set[int]] = defaultdict(set)
-        self.by_county: dict[str, set[int]] = defaultdict(set)
-        for o, (agency, _, _) in enumerate(index.names):
-            for key in name_keys(agency["city"]) if agency["city"] else ():
-                self.by_town[key].add(position[o])
-            if agency["county"]:
-                self.by_county[county_key(agency["county"])].add(position[o])
+        self.by_town = {key: {position[o] for o in found} for key, found in index.by_town.items()}
+        self.by_county = {key: {position[o] for o in found} for key, found in index.by_county.items()}
 
     def town(self, keys) -> list[int]:
         return sorted({p for key in keys if key in self.by_town for p in self.by_town[key]})
