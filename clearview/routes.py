@@ -18,11 +18,13 @@ PAGES = {
     "data_dictionary": "/data-dictionary",
 }
 AGENCY = "/agency/"  # followed by the agency's id: the permanent address of each agency
+MAP_DETAILS = "/map/details/"  # followed by <part>.json: what the map's popups say (clearview/markers.py)
 FILES = {
     "feed": "/feed.atom",
     "sitemap": "/sitemap.xml",
     "robots": "/robots.txt",
-    "map_data": "/map/agencies.geojson",
+    "map_data": "/map/agencies.geojson",  # for reporters' GIS tools; the map itself reads map_markers
+    "map_markers": "/map/markers.json",
     "search_index": "/search/index.json",
 }
 # Old address -> the route's name it moved to.
@@ -30,7 +32,7 @@ MOVED: dict[str, str] = {}
 
 
 def path(name: str) -> str:
-    return AGENCY if name == "agency" else PAGES.get(name) or FILES[name]
+    return {"agency": AGENCY, "map_details": MAP_DETAILS}.get(name) or PAGES.get(name) or FILES[name]
 
 
 def pattern(name: str, rest: str = "") -> str:

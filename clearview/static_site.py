@@ -55,7 +55,7 @@ PAGE = re.compile(
 FILE = re.compile(
     r"^/(?:static/|-/static/|-/static-plugins/|data/|clearview\.db$|robots\.txt$|feed\.atom$|sitemap(?:-[0-9]+)?\.xml$"
     r"|favicon\.ico$|search/[a-z0-9/-]+\.json$"
-    r"|map/agencies\.geojson$|downloads/[a-z_]+\.(?:csv|json|xlsx)$|charts/[a-z-]+\.svg$)"
+    r"|map/agencies\.geojson$|map/markers\.json$|map/details/[0-9]+\.json$|downloads/[a-z_]+\.(?:csv|json|xlsx)$|charts/[a-z-]+\.svg$)"
 )
 URL_ATTRIBUTE = re.compile(r'(\s[a-z-]+=")([^"]*)(")')
 LINK_ATTRIBUTES = ("href", "action")
@@ -140,6 +140,9 @@ class StaticSite:
                 self.seen.add(f"/search/{part}.json")
                 await self.fetch(f"/search/{part}.json", path)
             return
+        if path == routes.path("map_markers"):  # the popups' parts, which only the map's script asks for
+            for part in range(json.loads(body)["parts"]):
+                self.want(f"{routes.path('map_details')}{part}.json", path)
         self.write(path + "/index.html" if PAGE.match(path) else path, body)
 
     def forwarding_page(self, path: str) -> str:

@@ -17,6 +17,7 @@ import pytest
 import sqlite_utils
 from playwright.sync_api import Browser, Page, expect
 
+from clearview import markers
 from clearview.browser import offline_context
 from tests.browser_support import AXE_JS, serve
 
@@ -325,22 +326,21 @@ def test_the_reader_map_places_twenty_thousand_agencies(page: Page, real_db):
     statuses = [
         row["response_status"] for row in sqlite_utils.Database(real_db).query("select * from response_statuses")
     ]
-    features = [
+    agencies = [
         {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [rng.uniform(-124, -67), rng.uniform(25, 49)]},
-            "properties": {
-                "id": f"synthetic-{n}",
-                "name": f"Synthetic agency {n} (test data)",
-                "response_status": rng.choice(statuses),
-                "searches": "no count reported",
-                "period": "",
-            },
+            "agency_id": f"synthetic-{n}",
+            "name": f"Synthetic agency {n} (test data)",
+            "latitude": rng.uniform(25, 49),
+            "longitude": rng.uniform(-124, -67),
+            "response_status": rng.choice(statuses),
+            "count_words": "no count reported",
+            "use_period": "leaked",
+            "period_label": "",
         }
         for n in range(20_000)
     ]
-    body = json.dumps({"type": "FeatureCollection", "features": features})
-    page.route("**/map/agencies.geojson", lambda route: route.fulfill(body=body, content_type="application/geo+json"))
+    body = json.dumps(markers.markers(agencies))
+    page.route("**/map/markers.json", lambda route: route.fulfill(body=body, content_type="application/json"))
     page.goto("/map")
     page.locator("#reader-map[data-markers='20000']").wait_for(timeout=60_000)
     # Clusters of the synthetic points on screen (those in view: Leaflet.markercluster draws no others), the legend,
