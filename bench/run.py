@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import datetime
 import gzip
+import hashlib
 import json
 import os
 import platform
@@ -66,10 +67,21 @@ print(json.dumps({{"seconds": seconds, "rows": sum(rows.values()), "peak_mb": pe
 """
 
 
+def generator_version() -> str:
+    """What the synthetic files depend on: the generator and the columns it must write."""
+    sources = [ROOT / "bench" / "generate.py", ROOT / "clearview" / "schema.py"]
+    return hashlib.sha256(b"".join(path.read_bytes() for path in sources)).hexdigest()[:16]
+
+
 def data_for(n: int) -> Path:
+    """The synthetic data (and any database built from it) for n agencies, made again when the generator or the
+    files' columns have changed since (a column added made the kept files fail the build)."""
     folder = OUT / str(n)
-    if not (folder / "data" / "agencies.csv").exists():
+    stamp = folder / "generator-version"
+    if not stamp.exists() or stamp.read_text() != generator_version():
+        shutil.rmtree(folder, ignore_errors=True)
         generate(n, folder / "data")
+        stamp.write_text(generator_version())
     return folder
 
 

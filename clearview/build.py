@@ -26,11 +26,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
 from itertools import groupby
 from pathlib import Path
-
-import pycountry
 
 from clearview import gazetteer, headline, transaction
 from clearview.load import Output, Staging, index
@@ -39,6 +36,7 @@ from clearview.normalise import (
     clean_date,
     clean_text,
     clean_texts,
+    country_name,
     range_key,
     subdivision_name,
 )
@@ -55,7 +53,6 @@ from clearview.validate import (
     Problem,
     Row,
     Tables,
-    bucket_for,
     check_across,
     check_rows,
     compare_with_release,
@@ -306,7 +303,7 @@ def summarise_count(count: Row, rules: Rules) -> Row:
         low, high = rules.bounds[count["search_range"]]
         count["searches_min"], count["searches_max"] = count["searches_min"] or low, count["searches_max"] or high
     else:
-        count["search_range"] = bucket_for(count["searches_min"], count["searches_max"], rules.ranges)
+        count["search_range"] = headline.bucket_for(count["searches_min"], count["searches_max"], rules.ranges)
         if count["search_range"] == "unknown" and count["searches_reported"] and count["measure"] in rules.searches:
             count["search_range"] = "approximate"  # wording without bounds: "around 2,000", "hundreds"
     published = rules.sources[count["source_id"]]["published"]
@@ -346,11 +343,6 @@ def summarise(agency: Row, responses: list[Row], counts: list[Row], rules: Rules
         count_period=count["period"] if count else "",
     )
     return agency
-
-
-@cache
-def country_name(code: str) -> str:
-    return pycountry.countries.get(alpha_2=code).name
 
 
 def summarised(

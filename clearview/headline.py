@@ -207,3 +207,17 @@ def source_in_words(source: Row) -> str:
     publisher = source["publisher"] or ("an archived article" if source["document"] else "publisher unknown")
     parts = [publisher, f"“{source['title']}”" if source["title"] else "", source["published"] or "undated"]
     return ", ".join(part for part in parts if part)
+
+
+def bucket_for(low: str, high: str, ranges: list[Row]) -> str:
+    """The one count scale: the range that holds every value between the bounds; else, from the lower bound alone,
+    the open bucket of the range it falls in ("more than 3,400" is "1,001 or more"); a ceiling alone is "only an
+    upper figure". Without bounds, 'unknown' (the caller marks wording without bounds as approximate)."""
+    if not low:
+        return "upper_only" if high else "unknown"
+    for bucket in ranges:
+        closed = bucket["searches_min"] and bucket["searches_max"]
+        if closed and high and int(bucket["searches_min"]) <= int(low) and int(high) <= int(bucket["searches_max"]):
+            return bucket["search_range"]
+    floors = [b for b in ranges if b["searches_min"] and not b["searches_max"] and int(b["searches_min"]) <= int(low)]
+    return max(floors, key=lambda b: int(b["searches_min"]))["search_range"] if floors else "unknown"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import pycountry
 from slugify import slugify as _slugify
@@ -150,3 +150,11 @@ def subdivision_name(value: str, country: str) -> str:
             None,
         )
     return found.name if found else value
+
+
+@cache
+def country_name(code: str) -> str:
+    """A country as readers name it ("Bolivia", not "Bolivia, Plurinational State of"): the one name every page,
+    search and the database give it; the code itself if it is none."""
+    country = pycountry.countries.get(alpha_2=code)
+    return getattr(country, "common_name", None) or (country.name if country else code)

@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 
 from clearview.cache import once_per_database
 from clearview.gazetteer import Gazetteer, county_key, name_keys
-from clearview.normalise import fold, subdivision_name
+from clearview.normalise import country_name, fold, subdivision_name
 from clearview.sql_limits import own_rows
 
 NAME_THRESHOLD = 80  # mean rapidfuzz ratio of typed words: "tornto" scores 92 against "toronto"
@@ -611,11 +611,6 @@ def region_qualifiers(country: str, state: str) -> frozenset[str]:
         if fold(subdivision.name) == fold(state):
             codes.add(fold(subdivision.code.split("-")[1]))
     return frozenset(codes)
-
-
-def country_name(code: str) -> str:
-    country = pycountry.countries.get(alpha_2=code)
-    return getattr(country, "common_name", None) or (country.name if country else code)
 
 
 def place_result(index: AgencyIndex, place: Place) -> PlaceResult:

@@ -31,7 +31,7 @@ import zipcodes
 
 from clearview import said, search, wording
 from clearview.gazetteer import Gazetteer, name_keys
-from clearview.normalise import fold, subdivision_name
+from clearview.normalise import country_name, fold, subdivision_name
 
 CHUNK_BYTES = 8_000  # agencies per chunk: a town's answer touches a few of these
 CHUNK_SPAN = 2.0  # degrees: a chunk of locally placed agencies covers no more, so a town loads few it does not need
@@ -156,7 +156,7 @@ def browser_index(
             "regions": regions,
             # Wide agencies placed at a town are neighbours of towns in other states.
             "wide_local": [[position[r["o"]], r["lat"], r["lon"]] for r in records if r["wide"] and r["local"]],
-            "country_names": {c.alpha_2: search.country_name(c.alpha_2) for c in pycountry.countries},
+            "country_names": {c.alpha_2: country_name(c.alpha_2) for c in pycountry.countries},
             # Where each country's capital is (clearview.search.town_place marks the town that is one).
             "capitals": {
                 c.alpha_2: [capital.latitude, capital.longitude]
@@ -360,7 +360,7 @@ class Named:
 def subdivision_code(country: str, state: str) -> str:
     """What region_qualifiers adds to the state's and country's folded names: the state's ISO code ("ct"), if any
     ("|" between two)."""
-    names = {fold(state), fold(country), fold(search.country_name(country))}
+    names = {fold(state), fold(country), fold(country_name(country))}
     return "|".join(sorted(search.region_qualifiers(country, state) - names))
 
 

@@ -529,7 +529,7 @@ def check_counts(rows: list[Row], small: Tables) -> list[Problem]:
                 Problem(label, line, "searches_min", f"{low} > {high}", "minimum above maximum", "swap them")
             )
         bucket = buckets.get(row["search_range"])
-        if bucket and (low or high) and bucket_for(low, high, small["search_ranges"]) != row["search_range"]:
+        if bucket and (low or high) and headline.bucket_for(low, high, small["search_ranges"]) != row["search_range"]:
             problems.append(
                 Problem(
                     label,
@@ -570,20 +570,6 @@ def check_counts(rows: list[Row], small: Tables) -> list[Problem]:
                 )
             )
     return problems
-
-
-def bucket_for(low: str, high: str, ranges: list[Row]) -> str:
-    """The one count scale: the range that holds every value between the bounds; else, from the lower bound alone,
-    the open bucket of the range it falls in ("more than 3,400" is "1,001 or more"); a ceiling alone is "only an
-    upper figure". Without bounds, 'unknown' (the caller marks wording without bounds as approximate)."""
-    if not low:
-        return "upper_only" if high else "unknown"
-    for bucket in ranges:
-        closed = bucket["searches_min"] and bucket["searches_max"]
-        if closed and high and int(bucket["searches_min"]) <= int(low) and int(high) <= int(bucket["searches_max"]):
-            return bucket["search_range"]
-    floors = [b for b in ranges if b["searches_min"] and not b["searches_max"] and int(b["searches_min"]) <= int(low)]
-    return max(floors, key=lambda b: int(b["searches_min"]))["search_range"] if floors else "unknown"
 
 
 def compare_with_release(

@@ -56,7 +56,7 @@ def test_manual_coordinates_win_and_others_are_geocoded(synthetic_db):
 
 
 def test_one_count_scale_buckets_a_count_by_what_its_bounds_support():
-    from clearview.validate import bucket_for
+    from clearview.headline import bucket_for
 
     with open(ROOT / "data" / "search_ranges.csv", encoding="utf-8") as handle:
         scale = list(csv.DictReader(handle))
