@@ -22,14 +22,16 @@ async def test_database_page_leads_to_the_map(real_site):
     assert '<a href="/clearview/agency_map"><strong>Map of every listed agency' in html
 
 
-async def test_map_view_has_the_five_facets_and_the_cluster_map(real_site, real_db):
+async def test_map_view_has_the_browse_facets_and_the_cluster_map(real_site, real_db):
+    from clearview.browse import FACETS
+
     response = await real_site.client.get("/clearview/agency_map")
     assert response.status_code == 200
     assert "datasette-cluster-map.js" in response.text
     data = (await real_site.client.get("/clearview/agency_map.json?_extra=facet_results&_size=0")).json()
     facets = data["facet_results"]
     facets = facets.get("results", facets)
-    assert set(facets) == {"country", "state_province", "agency_type", "search_range", "response_status"}
+    assert set(facets) == {facet.column for facet in FACETS}
     order = [value["value"] for value in facets["search_range"]["results"]]
     scale = sqlite_utils.Database(real_db).execute("select label from search_ranges order by sort_order").fetchall()
     assert order == sorted(order, key=[label for (label,) in scale].index)  # the count scale's order, low to high
