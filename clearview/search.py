@@ -141,20 +141,25 @@ def is_local(agency: dict) -> bool:
 
 
 class Neighbours:
-    """Locally placed agencies in one-degree cells, so a place only measures the distance to agencies near it."""
+    """Locally placed agencies by their point, and the points in one-degree cells, so a place only measures the
+    distance to points near it, each once however many agencies share it (a town's agencies do)."""
 
     def __init__(self, agencies: list[dict]) -> None:
-        self.cells: dict[tuple[int, int], list[int]] = defaultdict(list)
+        self.at: dict[tuple[float, float], list[int]] = defaultdict(list)  # a point's agencies, in index order
         for position, agency in enumerate(agencies):
             if is_local(agency):
-                self.cells[self.cell(agency["latitude"], agency["longitude"])].append(position)
+                self.at[(agency["latitude"], agency["longitude"])].append(position)
+        self.cells: dict[tuple[int, int], list[tuple[float, float, float, float]]] = defaultdict(list)
+        for latitude, longitude in self.at:  # with its latitude in radians and that's cosine, for distances
+            phi = math.radians(latitude)
+            self.cells[self.cell(latitude, longitude)].append((latitude, longitude, phi, math.cos(phi)))
 
     @staticmethod
     def cell(latitude: float, longitude: float) -> tuple[int, int]:
         return math.floor(latitude / CELL_DEGREES), math.floor(longitude / CELL_DEGREES)
 
-    def near(self, latitude: float, longitude: float) -> list[int]:
-        """Every local agency within NEARBY_KM, and some further away (a superset)."""
+    def near(self, latitude: float, longitude: float) -> list[tuple[float, float, float, float]]:
+        """Every point with a local agency within NEARBY_KM, and some further away (a superset)."""
         row, column = self.cell(latitude, longitude)
         rows = math.ceil(NEARBY_KM / 111 / CELL_DEGREES) + 1
         shrink = max(math.cos(math.radians(min(abs(latitude) + rows, 89.9))), 0.01)
@@ -207,12 +212,6 @@ class AgencyIndex:
                 self.by_town[key].append(i)
             if agency["county"]:
                 self.by_county[county_key(agency["county"])].append(i)
-        # Latitude in radians and its cosine, for the distance to each locally placed agency.
-        self.points = {
-            i: (math.radians(a["latitude"]), math.cos(math.radians(a["latitude"])), a["longitude"])
-            for i, a in enumerate(self.agencies)
-            if is_local(a)
-        }
 
     def shortlist(self, wanted: list[str], text: str) -> list[int]:
         """The agencies match_names could find, in index order. A mean of word scores reaches NAME_THRESHOLD only
@@ -256,21 +255,19 @@ class AgencyIndex:
     def nearby(self, latitude: float, longitude: float, listed: set[int]) -> list[tuple[float, int]]:
         """(distance in km to a tenth, position) of the locally placed agencies within NEARBY_KM of a point, not
         listed already, nearest first (ties in index order): a place's neighbours in search, an agency's on its
-        page. The distance is distance_km's, worked from the figures kept for each agency."""
+        page. The distance is distance_km's, worked from the figures kept for each point."""
         phi1, cos1 = math.radians(latitude), math.cos(math.radians(latitude))
         band = NEARBY_KM / 6371.0 * 1.000001  # no point further in latitude alone can be near
         found = []
-        for i in sorted(self.neighbours.near(latitude, longitude)):
-            if i in listed:
-                continue
-            phi2, cos2, lon2 = self.points[i]
+        for latitude2, longitude2, phi2, cos2 in self.neighbours.near(latitude, longitude):
             dphi = phi2 - phi1
             if abs(dphi) > band:
                 continue
-            a = math.sin(dphi / 2) ** 2 + cos1 * cos2 * math.sin(math.radians(lon2 - longitude) / 2) ** 2
+            a = math.sin(dphi / 2) ** 2 + cos1 * cos2 * math.sin(math.radians(longitude2 - longitude) / 2) ** 2
             distance = 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a)))
             if distance <= NEARBY_KM:
-                found.append((round(distance, 1), i))
+                km = round(distance, 1)
+                found += [(km, i) for i in self.neighbours.at[(latitude2, longitude2)] if i not in listed]
         return sorted(found)
 
 
