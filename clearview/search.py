@@ -393,7 +393,13 @@ def word_scores(typed: str, vocabulary: set[str]) -> dict[str, float]:
     """How well one typed word matches each word: 100 for a word it starts (three letters or more), else the ratio.
     A name scores its best word; each word is scored once a search, however many names share it."""
     prefix = len(typed) >= 3
-    return {word: 100.0 if prefix and word.startswith(typed) else fuzz.ratio(typed, word) for word in vocabulary}
+    # A typed word of letters shares no character with a word of digits ("111"): those score 0, unmeasured.
+    measured = vocabulary if not typed.isalpha() else [word for word in vocabulary if not word.isdigit()]
+    scores = dict.fromkeys(vocabulary, 0.0)
+    scores.update(
+        (word, 100.0 if prefix and word.startswith(typed) else fuzz.ratio(typed, word)) for word in measured
+    )
+    return scores
 
 
 def match_names(index: AgencyIndex, text: str) -> list[Found]:
@@ -422,7 +428,7 @@ def match_names(index: AgencyIndex, text: str) -> list[Found]:
                 score = 101.0 if text == alias else round(near, 2)
                 found.append(Found(agency, "alias", score, alias=alias_as_written(agency, alias)))
                 continue
-        key = frozenset(profile[w] for w in words)
+        key = frozenset(map(profile.__getitem__, words))
         if key not in scored:
             scored[key] = name_score(key, wanted_columns, required, bonus, only_generic)
         if scored[key] is not None:
