@@ -10,6 +10,7 @@ import csv
 import math
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import chain
@@ -64,14 +65,61 @@ class Found:
 @dataclass
 class PlaceResult:
     place: Place
-    here: list[Found] = field(default_factory=list)
-    nearby: list[Found] = field(default_factory=list)
-    covers: list[Found] = field(default_factory=list)
-    seat: list[Found] = field(default_factory=list)  # at a capital: the national agencies placed there
+    here: Listed
+    nearby: Listed
+    covers: Listed
+    seat: Listed  # at a capital: the national agencies placed there
 
     @property
     def lists(self) -> bool:
         return bool(self.here or self.nearby or self.covers or self.seat)
+
+
+class Listed(Sequence):
+    """A place's list of agencies, kept as their positions in the index: its cards (Found) are made only for those
+    read, so a state's 14,000 agencies are counted and only the first screen's cards are made."""
+
+    def __init__(self, index: AgencyIndex, positions: list[int], why: str, distances: list[float] | None = None):
+        self.index, self.positions, self.why, self.distances = index, positions, why, distances
+        self.cards: dict[int, Found] = {}  # by place in the list
+        self.reasons: dict[int, list[tuple[str, str]]] = {}  # other reasons to be here, for cards not yet made
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def __getitem__(self, item):
+        if isinstance(item, slice):
+            return [self[n] for n in range(*item.indices(len(self)))]
+        n = range(len(self))[item]
+        if n not in self.cards:
+            distance = self.distances[n] if self.distances is not None else None
+            found = Found(self.index.agencies[self.positions[n]], self.why, distance_km=distance)
+            found.also = self.reasons.pop(n, [])
+            self.cards[n] = found
+        return self.cards[n]
+
+    def also(self, n: int, reason: tuple[str, str]) -> None:
+        """Another reason the nth agency is here (shown_once): on its card, made now or when it is read."""
+        (self.cards[n].also if n in self.cards else self.reasons.setdefault(n, [])).append(reason)
+
+    def __add__(self, other) -> list[Found]:
+        return [*self, *other]
+
+    def __radd__(self, other) -> list[Found]:
+        return [*other, *self]
+
+    def without(self, leaving: set[int]) -> Listed:
+        """The list less the places in leaving, its cards kept."""
+        kept = [n for n in range(len(self)) if n not in leaving]
+        listed = Listed(
+            self.index,
+            [self.positions[n] for n in kept],
+            self.why,
+            [self.distances[n] for n in kept] if self.distances is not None else None,
+        )
+        listed.cards = {new: self.cards[old] for new, old in enumerate(kept) if old in self.cards}
+        listed.reasons = {new: self.reasons[old] for new, old in enumerate(kept) if old in self.reasons}
+        return listed
 
 
 @dataclass
@@ -345,16 +393,62 @@ def search(index: AgencyIndex, query: str, places: Gazetteer) -> Results:
     # ("Police", Poland), nor Cañada in Mexico beside Canada.
     if names or any(r.lists for r in results):
         results = [r for r in results if r.lists]
-    return Results(query, *shown_once(names, results))
+    return Results(query, *shown_once(index, names, results))
 
 
-def shown_once(names: list[Found], results: list[PlaceResult]) -> tuple[list[Found], list[PlaceResult]]:
+def shown_once(
+    index: AgencyIndex, names: list[Found], results: list[PlaceResult]
+) -> tuple[list[Found], list[PlaceResult]]:
     """No agency twice on a page, one card with all its reasons: one the place lists (here or nearby) leaves the
     names and its card says the name matches too; a name found leaves the folded list of those that cover the place,
     and its card says it covers it."""
-    named = {f.agency["agency_id"]: f for f in names}
+    named = {index.order[f.agency["agency_id"]]: f for f in names}  # by position in the index, in the names' order
     if not named:
         return names, results
+    placed = set()
+    for result in results:
+        for listed in (result.here, result.nearby, result.seat):
+            for n, position in enumerate(listed.positions):
+                if position in named:
+                    listed.also(n, ("also_name", ""))
+                    placed.add(position)
+    named = {position: found for position, found in named.items() if position not in placed}
+    for result in results:
+        hits = [n for n, position in enumerate(result.covers.positions) if position in named]
+        for n in hits:
+            named[result.covers.positions[n]].also.append(("also_covers", result.place.label))
+        result.covers = result.covers.without(set(hits))
+    return list(named.values()), results
+    placed = set()
+    for result in results:
+        for listed in (result.here, result.nearby, result.seat):
+            for n, position in enumerate(listed.positions):
+                if position in named:
+                    listed.also(n, ("also_name", ""))
+                    placed.add(position)
+    named = {position: found for position, found in named.items() if position not in placed}
+    for result in results:
+        hits = [n for n, position in enumerate(result.covers.positions) if position in named]
+        for n in hits:
+            named[result.covers.positions[n]].also.append(("also_covers", result.place.label))
+        result.covers = result.covers.without(set(hits))
+    return list(named.values()), results
+    placed = set()
+    for result in results:
+        for listed in (result.here, result.nearby, result.seat):
+            for agency_id in named:
+                n = listed.find(agency_id)
+                if n is not None:
+                    listed[n].also.append(("also_name", ""))
+                    placed.add(agency_id)
+    names = [f for f in names if f.agency["agency_id"] not in placed]
+    named = {f.agency["agency_id"]: f for f in names}
+    for result in results:
+        hits = {n for agency_id in named if (n := result.covers.find(agency_id)) is not None}
+        for n in sorted(hits):
+            named[result.covers[n].agency["agency_id"]].also.append(("also_covers", result.place.label))
+        result.covers = result.covers.without(hits)
+    return names, results
     placed: dict[str, list[Found]] = defaultdict(list)
     for result in results:
         for found in chain(result.here, result.nearby, result.seat):
@@ -396,9 +490,7 @@ def word_scores(typed: str, vocabulary: set[str]) -> dict[str, float]:
     # A typed word of letters shares no character with a word of digits ("111"): those score 0, unmeasured.
     measured = vocabulary if not typed.isalpha() else [word for word in vocabulary if not word.isdigit()]
     scores = dict.fromkeys(vocabulary, 0.0)
-    scores.update(
-        (word, 100.0 if prefix and word.startswith(typed) else fuzz.ratio(typed, word)) for word in measured
-    )
+    scores.update((word, 100.0 if prefix and word.startswith(typed) else fuzz.ratio(typed, word)) for word in measured)
     return scores
 
 
@@ -618,16 +710,15 @@ def region_qualifiers(country: str, state: str) -> frozenset[str]:
 
 def place_result(index: AgencyIndex, place: Place) -> PlaceResult:
     here, covers = index.listed_in(place)
-    result = PlaceResult(place)
-    result.here = [Found(index.agencies[i], "here") for i in here]
-    result.covers = [Found(index.agencies[i], "covers") for i in covers]
+    seat, kept = [], covers
     if place.capital:  # listed, not folded away: the map puts them here
-        result.seat = [Found(f.agency, "capital") for f in result.covers if not f.agency["state_province"]]
-        result.covers = [f for f in result.covers if f.agency["state_province"]]
-    if place.latitude is not None:
-        listed = {*here, *covers}
-        result.nearby = [
-            Found(index.agencies[i], "nearby", distance_km=km)
-            for km, i in index.nearby(place.latitude, place.longitude, listed)
-        ]
-    return result
+        seat = [i for i in covers if not index.agencies[i]["state_province"]]
+        kept = [i for i in covers if index.agencies[i]["state_province"]]
+    near = index.nearby(place.latitude, place.longitude, {*here, *covers}) if place.latitude is not None else []
+    return PlaceResult(
+        place,
+        here=Listed(index, here, "here"),
+        nearby=Listed(index, [i for _, i in near], "nearby", [km for km, _ in near]),
+        covers=Listed(index, kept, "covers"),
+        seat=Listed(index, seat, "capital"),
+    )
