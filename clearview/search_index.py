@@ -108,14 +108,29 @@ def browser_index(
     chunks = chunked([records[o] for o in order])
     regions: dict[str, dict] = {}
     p = 0
-    for n, chunk in enumerate(chunks):
+    for chunk in chunks:
         for agency in chunk["records"]:
-            region = regions.setdefault(region_key(agency["country"], agency["state"]), {"chunks": [], "wide": [p, []]})
-            if n not in region["chunks"]:
-                region["chunks"].append(n)
+            region = regions.setdefault(region_key(agency["country"], agency["state"]), {"wide": [p, []]})
             if agency["wide"]:  # the block's first position and each one's index order, to merge two regions' covers
                 region["wide"][1].append(agency["o"])
             p += 1
+    # A state or country lists every agency in it: its answer's first screen (the first SHOWN by name, with their
+    # cards), how many there are, and where they all are (runs of positions, so a name found among them is known to
+    # be listed), in a part of its own, instead of every record of the region.
+    screens: list[dict] = []
+    for key, found in [
+        *((region_key(country, state), found) for (country, state), found in index.by_state.items() if state),
+        *((country, found) for country, found in index.by_country.items()),
+    ]:
+        shown = found[: wording.SHOWN]
+        where = runs(sorted(position[o] for o in found))
+        first = [records[o] | {"p": position[o]} for o in shown]
+        screen = {"key": key, "count": len(found), "where": where, "first": first, "cards": [cards[o] for o in shown]}
+        screens.append(screen)
+    for n, screen in enumerate(screens):
+        if "|" in screen["key"]:
+            regions[screen["key"]]["screen"] = n
+    countries = {screen["key"]: n for n, screen in enumerate(screens) if "|" not in screen["key"]}
     # The vocabulary: words with a letter (in index.json), then those without (fetched only for a typed number).
     vocabulary = [word for word in index.vocabulary if any(c.isalpha() for c in word)]
     digits = [word for word in index.vocabulary if not any(c.isalpha() for c in word)]
@@ -149,11 +164,13 @@ def browser_index(
                 "cards": CARDS_PER_PART,
                 "said-words": sum(1 for path in said_parts if path.startswith("said-words/")),
                 "said": SAID_PER_PART,
+                "screens": len(screens),
             },
             "said_rows": sum(len(part) for path, part in said_parts.items() if path.startswith("said/")),
             "agencies": len(records),
             "chunks": [chunk["where"] for chunk in chunks],
             "regions": regions,
+            "countries": countries,
             # Wide agencies placed at a town are neighbours of towns in other states.
             "wide_local": [[position[r["o"]], r["lat"], r["lon"]] for r in records if r["wide"] and r["local"]],
             "country_names": {c.alpha_2: country_name(c.alpha_2) for c in pycountry.countries},
@@ -168,6 +185,7 @@ def browser_index(
         "big-towns": search.big_towns(places),
     }
     parts |= {f"agencies/{n}": chunk["records"] for n, chunk in enumerate(chunks)}
+    parts |= {f"screens/{n}": {k: v for k, v in screen.items() if k != "key"} for n, screen in enumerate(screens)}
     ordered_cards = [cards[o] for o in order]
     parts |= {
         f"cards/{n}": ordered_cards[start : start + CARDS_PER_PART]
@@ -205,6 +223,17 @@ def said_index(rows: list[dict], sources: list[dict], position: dict[str, int]) 
     )
 
 
+def runs(positions: list[int]) -> list[int]:
+    """Sorted positions as [first, length, first, length, ...]: a region's agencies lie mostly side by side."""
+    flat: list[int] = []
+    for position in positions:
+        if flat and flat[-2] + flat[-1] == position:
+            flat[-1] += 1
+        else:
+            flat += [position, 1]
+    return flat
+
+
 def front_coded(words: list[str]) -> str:
     """Sorted words in fewer bytes: each as the count of letters it shares with the one before (a character from
     "0" on) and the rest, one a line. static-search.js reads it back."""
@@ -228,6 +257,7 @@ def part_paths(index: dict) -> list[str]:
         + [f"places/{n}" for n in range(shards["places"])]
         + [f"said-words/{n}" for n in range(shards["said-words"])]
         + [f"said/{n}" for n in range(-(-index["said_rows"] // shards["said"]))]
+        + [f"screens/{n}" for n in range(shards["screens"])]
         + ["said-sources", "said-vocabulary"]
     )
 

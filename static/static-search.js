@@ -126,11 +126,26 @@ export class Store {
     return positions.map((p) => byPosition.get(p));
   }
 
-  // The result cards (HTML rendered and escaped by _agency_card.html) of these records, in their order.
+  // The result cards (HTML rendered and escaped by _agency_card.html) of these records, in their order: those a
+  // screen brought, else from the cards' parts.
   async cards(records) {
     const size = (await this.index()).shards.cards;
-    const parts = await Promise.all(records.map((record) => this.part(`cards/${Math.floor(record.p / size)}`)));
-    return records.map((record, i) => parts[i][record.p % size]);
+    const known = this.known || new Map();
+    const parts = await Promise.all(records.map((record) => known.has(record.p) || this.part(`cards/${Math.floor(record.p / size)}`)));
+    return records.map((record, i) => known.get(record.p) ?? parts[i][record.p % size]);
+  }
+
+  // A state's or country's first screen (clearview.search_index.browser_index): the first agencies by name with
+  // their cards, how many there are (here.total) and every position among them (here.all).
+  async screen(n) {
+    const { count, where, first, cards } = await this.part(`screens/${n}`);
+    this.known = this.known || new Map();
+    first.forEach((record, i) => this.known.set(record.p, cards[i]));
+    const here = [...first];
+    here.total = count;
+    here.all = new Set();
+    for (let i = 0; i < where.length; i += 2) for (let p = where[i]; p < where[i] + where[i + 1]; p++) here.all.add(p);
+    return here;
   }
 
   // clearview.search_index.front_coded, read back once.
@@ -349,9 +364,9 @@ function nearChunks(index, lat, lon) {
 async function placeResult(store, index, place) {
   const byOrder = (a, b) => a.o - b.o;
   const sameCountry = (agency) => agency.country === place.country;
+  // A country or a state lists every agency in it: only its first screen is fetched (Store.screen).
   if (place.kind === "country") {
-    const regions = Object.entries(index.regions).filter(([key]) => key.startsWith(`${place.country}|`));
-    const here = (await store.chunks(regions.flatMap(([, region]) => region.chunks))).filter(sameCountry).sort(byOrder);
+    const here = place.country in index.countries ? await store.screen(index.countries[place.country]) : [];
     return { place, here, nearby: [], covers: [], seat: [] };
   }
   const state = stateOf(place.regionKey);
@@ -359,12 +374,12 @@ async function placeResult(store, index, place) {
   let here;
   if (place.kind === "state") {
     const region = index.regions[place.regionKey];
-    here = region ? (await store.chunks(region.chunks)).filter((a) => sameCountry(a) && a.state === state) : [];
+    here = region?.screen !== undefined ? await store.screen(region.screen) : [];
   } else {
     here = (await store.records(place.named)).filter((a) => sameCountry(a) && sameState(a));
   }
   here.sort(byOrder);
-  const isHere = new Set(here.map((a) => a.p));
+  const isHere = here.all || new Set(here.map((a) => a.p));
   let covers = [];
   for (const key of new Set([place.regionKey, `${place.country}|`])) {
     const [first, orders] = index.regions[key]?.wide || [0, []];
@@ -438,7 +453,7 @@ export async function search(store, query) {
   const lists = (r) => r.here.length || r.nearby.length || r.covers.length || r.seat.length;
   if (names.length || places.some(lists)) places = places.filter(lists);
   // clearview.search.shown_once: no agency twice on a page.
-  const placed = new Set(places.flatMap((r) => [...r.here.map((a) => a.p), ...r.nearby.map((n) => n.agency.p), ...r.seat.map((a) => a.p)]));
+  const placed = new Set(places.flatMap((r) => [...(r.here.all || r.here.map((a) => a.p)), ...r.nearby.map((n) => n.agency.p), ...r.seat.map((a) => a.p)]));
   // One card with all its reasons: [wording key, place] by position.
   const also = new Map();
   const add = (p, reason) => also.set(p, [...(also.get(p) || []), reason]);
@@ -636,6 +651,9 @@ const inFull = (result, position) => !position || ["country", "state"].includes(
 
 const listed = (r) => r.here.length || r.nearby.length || r.covers.length || r.seat.length;
 
+// How many a list holds: a state's or country's here list is its first screen, with its count (Store.screen).
+const total = (list) => list.total ?? list.length;
+
 // clearview/wording.py's say: the sentence of that key, one or many by n, filled in (as text, never as HTML).
 function sayer(index) {
   const km = index.constants.nearby_km;
@@ -656,7 +674,7 @@ async function show({ query, store, index, names, places, also }) {
   const cardList = (found, total) => listOf(index, found, total, cards, also);
   // The answer first, as templates/search.html's place_answer writes it.
   const placeAnswer = (r) => {
-    const first = r.here.length ? say("here", r.here.length, { place: r.place.label }) : r.seat.length ? "" : say("none_here", undefined, { place: r.place.label });
+    const first = r.here.length ? say("here", total(r.here), { place: r.place.label }) : r.seat.length ? "" : say("none_here", undefined, { place: r.place.label });
     const capital = r.seat.length ? say("capital", r.seat.length, { place: r.place.label }) : "";
     return [first, capital].filter(Boolean).join(" ") + (r.nearby.length ? ` ${say("nearby", r.nearby.length)}` : "");
   };
@@ -679,7 +697,7 @@ async function show({ query, store, index, names, places, also }) {
     if (position) section.append(element("p", placeAnswer(result), { className: "answer" }));
     const town = ["city", "zip"].includes(result.place.kind);
     if (result.here.length) {
-      section.append(element("h3", say(town ? "in_town" : "in_place")), ...cardList(result.here.map((agency) => ({ agency })), result.here.length));
+      section.append(element("h3", say(town ? "in_town" : "in_place")), ...cardList(result.here.map((agency) => ({ agency })), total(result.here)));
     }
     if (result.nearby.length) section.append(element("h3", say("within")), ...cardList(result.nearby, result.nearby.length));
     if (result.seat.length) section.append(element("h3", say("in_capital")), ...cardList(result.seat.map((agency) => ({ agency })), result.seat.length));

@@ -45,3 +45,55 @@ def test_the_static_search_of_what_was_said_answers_as_the_live_one(real_db: Pat
     queries = said_queries(real_db)
     with serve(real_db) as base:
         said_answers_agree(real_db, queries, node_answers(base, queries, STATIC_SAID))
+
+
+# Every URL the static search fetches for each query, with the here lists' first ids and counts.
+FETCHED = """async ([moduleUrl, indexUrl, queries]) => {
+  const fetched = [];
+  const fetching = globalThis.fetch;
+  globalThis.fetch = (url, ...rest) => (fetched.push(String(url)), fetching(url, ...rest));
+  const { search, Store } = await import(moduleUrl);
+  const answers = {};
+  for (const query of queries) {
+    fetched.length = 0;
+    const r = await search(new Store(indexUrl), query);
+    const here = r.places[0].here;
+    answers[query] = { fetched: [...fetched], first: here.map((a) => a.id), count: here.total ?? here.length };
+  }
+  return answers;
+}"""
+
+
+def test_a_state_or_country_answer_fetches_its_first_screen_not_its_agencies(tmp_path: Path):
+    """2,000 synthetic agencies (bench/generate.py: generated, labelled synthetic, never published)."""
+    import sqlite3
+
+    import build_db
+    from bench.generate import generate
+    from clearview.search import AGENCIES_SQL
+    from clearview.wording import SHOWN
+
+    generate(2_000, tmp_path / "data")
+    db = tmp_path / "clearview.db"
+    build_db.build(tmp_path / "data", db)
+    with sqlite3.connect(db) as connection:
+        state, in_state = connection.execute(
+            "select state_province, count(*) from agencies where state_province != '' group by 1 order by 2 desc"
+        ).fetchone()
+        country, in_country = connection.execute(
+            "select country_name, count(*) from agencies group by country order by 2 desc"
+        ).fetchone()
+        first_in_state = [
+            row[0]
+            for row in connection.execute(f"select agency_id from ({AGENCIES_SQL}) where state_province = ?", (state,))
+        ][:SHOWN]
+    assert in_state > SHOWN
+    with serve(db) as base:
+        answers = node_answers(base, [state, country], FETCHED)
+    for query, count in ((state, in_state), (country, in_country)):
+        answer = answers[query]
+        assert answer["count"] == count and len(answer["first"]) == SHOWN, query
+        assert len([url for url in answer["fetched"] if "/search/screens/" in url]) == 1, query
+    assert answers[state]["first"] == first_in_state
+    # A country names no town, so nothing else is fetched for it: none of its agencies' records.
+    assert not [url for url in answers[country]["fetched"] if "/search/agencies/" in url]

@@ -25,6 +25,7 @@ from clearview import gazetteer, said
 from clearview.browser import free_port, offline_context, serve_files
 from clearview.search import AGENCIES_SQL, AgencyIndex, search
 from clearview.static_site import build_static
+from clearview.wording import SHOWN
 
 TILE_HOST = re.compile(r"^[abc]\.tile\.openstreetmap\.org$")
 
@@ -471,6 +472,9 @@ def reasons(entries) -> list[list[str]]:
     return [list(entry) for entry in sorted({tuple(entry) for entry in entries})]
 
 
+BROAD = ("state", "country")  # places whose static answer is its first screen and a count
+
+
 def live_answers(db: Path, queries: list[str]) -> dict[str, dict]:
     with sqlite3.connect(db) as connection:
         connection.row_factory = sqlite3.Row
@@ -485,10 +489,12 @@ def live_answers(db: Path, queries: list[str]) -> dict[str, dict]:
                 [
                     r.place.label,
                     r.place.kind,
-                    [f.agency["agency_id"] for f in r.here],
+                    # A state or a country: the static edition fetches the first screen, and the count.
+                    [f.agency["agency_id"] for f in (r.here[:SHOWN] if r.place.kind in BROAD else r.here)],
                     [[f.agency["agency_id"], f.distance_km] for f in r.nearby],
                     [f.agency["agency_id"] for f in r.covers],
                     [f.agency["agency_id"] for f in r.seat],
+                    len(r.here),
                 ]
                 for r in results.places
             ],
@@ -512,7 +518,7 @@ STATIC_ANSWERS = """async ([moduleUrl, indexUrl, queries]) => {
     for (const p of r.places) {
       const covers = await store.records(p.covers);
       places.push([p.place.label, p.place.kind, p.here.map((a) => a.id), p.nearby.map((n) => [n.agency.id, n.km]),
-        covers.map((a) => a.id), p.seat.map((a) => a.id)]);
+        covers.map((a) => a.id), p.seat.map((a) => a.id), p.here.total ?? p.here.length]);
     }
     const names = await store.records(r.names.map((f) => f.p));
     const alsoOf = await store.records([...r.also.keys()]);
