@@ -185,13 +185,16 @@ select
   coalesce(nullif(sources.publisher, ''), 'publisher unknown') as source_publisher,
   sources.published as source_published
 from agencies
-join sources on sources.source_id = agencies.response_source_id
-join agency_types on agency_types.agency_type = agencies.agency_type
-join search_ranges on search_ranges.search_range = agencies.search_range
-join response_statuses on response_statuses.response_status = agencies.response_status
-join use_periods on use_periods.use_period = agencies.use_period
+cross join sources on sources.source_id = agencies.response_source_id
+cross join agency_types on agency_types.agency_type = agencies.agency_type
+cross join search_ranges on search_ranges.search_range = agencies.search_range
+cross join response_statuses on response_statuses.response_status = agencies.response_status
+cross join use_periods on use_periods.use_period = agencies.use_period
 order by agencies.name
 """
+# "cross join" keeps agencies the outer loop (SQLite's join-order hint), read in name order from agencies_name: each
+# vocabulary row is then looked up by its key. Left to choose, SQLite built an index over agencies for every query
+# and sorted: at 100,000 agencies a count of the view took 0.66 s, and 0.30 s so.
 
 MAP_VIEW = """
 select
@@ -233,13 +236,13 @@ order by facts.source_id, agency, facts.fact
 def index(path: Path) -> None:
     """Indexes on every facet column, full-text search over names and places and over what was said."""
     db = sqlite_utils.Database(path)
-    said(db)
-    tallies(db)
-    for column in ("agency_type", "country", "state_province", "search_range", "response_status", "city"):
+    for column in ("agency_type", "country", "state_province", "search_range", "response_status", "city", "name"):
         db["agencies"].create_index([column])
     for table in ("responses", "search_counts"):
         db[table].create_index(["source_id"])
         db[table].create_index(["search_range" if table == "search_counts" else "response_status"])
+    said(db)  # after the indexes: the tallies read agency_shown in name order
+    tallies(db)
     db["agencies"].enable_fts(
         ["name", "aliases", "city", "county", "state_province", "country_name"],
         tokenize="unicode61 remove_diacritics 2",
