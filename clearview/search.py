@@ -13,7 +13,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import chain
 from pathlib import Path
 
 import pycountry
@@ -159,8 +158,13 @@ def grouped(found: list[Found]) -> list[tuple[str, list[Found]]]:
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance (haversine, mean Earth radius 6,371 km)."""
     phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return arc_km(phi2 - phi1, math.cos(phi1), math.cos(phi2), math.radians(lon2 - lon1))
+
+
+def arc_km(dphi: float, cos1: float, cos2: float, dlambda: float) -> float:
+    """distance_km from the differences in latitude and longitude (radians) and the latitudes' cosines, which
+    AgencyIndex.nearby keeps for each point."""
+    a = math.sin(dphi / 2) ** 2 + cos1 * cos2 * math.sin(dlambda / 2) ** 2
     return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a)))
 
 
@@ -303,7 +307,7 @@ class AgencyIndex:
     def nearby(self, latitude: float, longitude: float, listed: set[int]) -> list[tuple[float, int]]:
         """(distance in km to a tenth, position) of the locally placed agencies within NEARBY_KM of a point, not
         listed already, nearest first (ties in index order): a place's neighbours in search, an agency's on its
-        page. The distance is distance_km's, worked from the figures kept for each point."""
+        page. The distance is distance_km's (arc_km), from the figures kept for each point."""
         phi1, cos1 = math.radians(latitude), math.cos(math.radians(latitude))
         band = NEARBY_KM / 6371.0 * 1.000001  # no point further in latitude alone can be near
         found = []
@@ -311,8 +315,7 @@ class AgencyIndex:
             dphi = phi2 - phi1
             if abs(dphi) > band:
                 continue
-            a = math.sin(dphi / 2) ** 2 + cos1 * cos2 * math.sin(math.radians(longitude2 - longitude) / 2) ** 2
-            distance = 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a)))
+            distance = arc_km(dphi, cos1, cos2, math.radians(longitude2 - longitude))
             if distance <= NEARBY_KM:
                 km = round(distance, 1)
                 found += [(km, i) for i in self.neighbours.at[(latitude2, longitude2)] if i not in listed]
@@ -419,52 +422,6 @@ def shown_once(
             named[result.covers.positions[n]].also.append(("also_covers", result.place.label))
         result.covers = result.covers.without(set(hits))
     return list(named.values()), results
-    placed = set()
-    for result in results:
-        for listed in (result.here, result.nearby, result.seat):
-            for n, position in enumerate(listed.positions):
-                if position in named:
-                    listed.also(n, ("also_name", ""))
-                    placed.add(position)
-    named = {position: found for position, found in named.items() if position not in placed}
-    for result in results:
-        hits = [n for n, position in enumerate(result.covers.positions) if position in named]
-        for n in hits:
-            named[result.covers.positions[n]].also.append(("also_covers", result.place.label))
-        result.covers = result.covers.without(set(hits))
-    return list(named.values()), results
-    placed = set()
-    for result in results:
-        for listed in (result.here, result.nearby, result.seat):
-            for agency_id in named:
-                n = listed.find(agency_id)
-                if n is not None:
-                    listed[n].also.append(("also_name", ""))
-                    placed.add(agency_id)
-    names = [f for f in names if f.agency["agency_id"] not in placed]
-    named = {f.agency["agency_id"]: f for f in names}
-    for result in results:
-        hits = {n for agency_id in named if (n := result.covers.find(agency_id)) is not None}
-        for n in sorted(hits):
-            named[result.covers[n].agency["agency_id"]].also.append(("also_covers", result.place.label))
-        result.covers = result.covers.without(hits)
-    return names, results
-    placed: dict[str, list[Found]] = defaultdict(list)
-    for result in results:
-        for found in chain(result.here, result.nearby, result.seat):
-            if found.agency["agency_id"] in named:
-                placed[found.agency["agency_id"]].append(found)
-    for agency_id, cards in placed.items():
-        for card in cards:
-            card.also.append(("also_name", ""))
-        del named[agency_id]
-    names = [f for f in names if f.agency["agency_id"] in named]
-    for result in results:
-        for found in result.covers:
-            if found.agency["agency_id"] in named:
-                named[found.agency["agency_id"]].also.append(("also_covers", result.place.label))
-        result.covers = [f for f in result.covers if f.agency["agency_id"] not in named]
-    return names, results
 
 
 FUZZY_TOWN_POPULATION = 100_000  # towns this large are forgiven a typo; a misspelt village would match anything
