@@ -37,7 +37,7 @@ CHUNK_BYTES = 8_000  # agencies per chunk: a town's answer touches a few of thes
 CHUNK_SPAN = 2.0  # degrees: a chunk of locally placed agencies covers no more, so a town loads few it does not need
 CARDS_PER_PART = 16
 SAID_PER_PART = 64  # sentences: a phrase's few sentences touch a few parts
-SHARD_BYTES = 8_000  # place shards: a lookup fetches one per spelling it tries
+SHARD_BYTES = 4_000  # place shards: a lookup fetches one per spelling it tries, and a query tries several
 WORD_SHARD_BYTES = 3_000  # word shards: a typed word's prefixes and near spellings are many words, each one shard
 
 
