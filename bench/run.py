@@ -30,7 +30,7 @@ from bench import attack
 from bench.generate import generate
 from clearview import gazetteer
 from clearview.app import make_datasette
-from clearview.browser import CHROMIUM, CHROMIUM_ARGS, free_port, offline_context, serve_files
+from clearview.browser import CHROMIUM, CHROMIUM_ARGS, free_port, offline_context, serve_files, serve_site
 from clearview.progress import bar
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -394,20 +394,7 @@ def measure_map(n: int) -> dict:
     every marker placed (median of 3 loads), the server run as `make serve` runs it."""
     from playwright.sync_api import sync_playwright
 
-    db = database_for(n)
-    port = free_port()
-    command = [sys.executable, "-m", "clearview.server", "--db", str(db), "--port", str(port)]
-    server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 300
-        while True:
-            try:
-                urllib.request.urlopen(base + "/map", timeout=5)
-                break
-            except OSError:
-                assert time.monotonic() < deadline and server.poll() is None, "the live site did not start"
-                time.sleep(0.5)
+    with serve_site(database_for(n), free_port()) as base:
         transferred = 0
         for path in ("/map", "/static/reader-map.js", "/map/markers.json"):
             request = urllib.request.Request(base + path, headers={"Accept-Encoding": "gzip"})
@@ -424,9 +411,6 @@ def measure_map(n: int) -> dict:
                 mark = "() => performance.getEntriesByName('clearview-markers-placed')[0].startTime"
                 times.append(page.evaluate(mark))
             browser.close()
-    finally:
-        server.terminate()
-        server.wait()
     return {"agencies": n, "map_ms": statistics.median(times), "transferred_kb": transferred / 1000}
 
 

@@ -27,7 +27,7 @@ import unicodedata
 from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from urllib.parse import quote
 
@@ -559,14 +559,11 @@ def main(argv: list[str] | None = None) -> int:
             facts = read_facts(args.facts, notes)
         else:
             facts = [{c: clean_text(getattr(args, c)) for c in COLUMNS} | {"_where": "the command line"}]
-        with transaction.exclusive(args.data.resolve().parent, "make add") as recovered:
-            for line in recovered:
-                print(f"note: {line}", file=sys.stderr)
-            outcome = add(facts, args.data, args.db, args.dry_run)
-    except transaction.Busy as error:
-        print(error, file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
+        work = partial(add, facts, args.data, args.db, args.dry_run)
+        outcome = transaction.run(args.data.resolve().parent, "make add", "make add", work)
+    except transaction.Stopped as stop:
+        return stop.code
+    except KeyboardInterrupt:  # while the facts are read, before anything is changed
         return transaction.interrupted("make add")
     except Refused as error:
         print(f"{error}\nnothing was added: data/ is as it was", file=sys.stderr)

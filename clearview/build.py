@@ -26,6 +26,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import groupby
 from pathlib import Path
 
@@ -449,15 +450,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        with transaction.exclusive(args.data.resolve().parent, "make build") as recovered:
-            for line in recovered:
-                print(f"note: {line}", file=sys.stderr)
-            counts = build(args.data, args.db, args.allow_removed)
-    except transaction.Busy as error:
-        print(error, file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return transaction.interrupted("the build")
+        work = partial(build, args.data, args.db, args.allow_removed)
+        counts = transaction.run(args.data.resolve().parent, "make build", "the build", work)
+    except transaction.Stopped as stop:
+        return stop.code
     except BuildError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)

@@ -17,16 +17,27 @@ import shutil
 import signal
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from filelock import FileLock, Timeout
+
+T = TypeVar("T")
 
 WAIT_SECONDS = 10  # a second command waits this long for the first before it refuses
 LOCK, JOURNAL, OWNER = ".clearview.lock", ".clearview-commit.json", ".clearview.lock-owner"
 LEFTOVERS = (".staged-", ".building-")  # folders named <prefix><pid>-...: a run's scratch space
 STARTED = time.time()  # about when this process began (this module is imported at its start)
+
+
+class Stopped(Exception):
+    """A command line's end before its work was done (busy, or interrupted), its message printed: exit with code."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 class Busy(Exception):
@@ -144,6 +155,21 @@ def changed_files(staged_data: Path, data: Path) -> list[tuple[Path, Path]]:
 def same_file(one: Path, other: Path) -> bool:
     """Both exist with the same bytes (sizes first: a large file that changed is rarely read)."""
     return one.exists() and other.exists() and filecmp.cmp(one, other, shallow=False)
+
+
+def run(root: Path, command: str, what: str, work: Callable[[], T]) -> T:
+    """work() under the project's lock, as make build, add and release run it: what was recovered from a killed run
+    is said first; another command holding the lock too long, or an interrupt, ends in Stopped with its message."""
+    try:
+        with exclusive(root, command) as recovered:
+            for line in recovered:
+                print(f"note: {line}", file=sys.stderr)
+            return work()
+    except Busy as error:
+        print(error, file=sys.stderr)
+        raise Stopped(1) from None
+    except KeyboardInterrupt:
+        raise Stopped(interrupted(what)) from None
 
 
 def interrupted(what: str) -> int:

@@ -15,6 +15,7 @@ import datetime
 import os
 import shutil
 import sys
+from functools import partial
 from pathlib import Path
 
 from csv_diff import compare
@@ -164,15 +165,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--allow-removed", action="store_true", default=os.environ.get("ALLOW_REMOVED") == "1")
     args = parser.parse_args(argv)
     try:
-        with transaction.exclusive(args.data.resolve().parent, "make release") as recovered:
-            for line in recovered:
-                print(f"note: {line}", file=sys.stderr)
-            made = release(args.data, args.version, args.date, args.allow_removed, args.db)
-    except transaction.Busy as error:
-        print(error, file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return transaction.interrupted("the release")
+        work = partial(release, args.data, args.version, args.date, args.allow_removed, args.db)
+        made = transaction.run(args.data.resolve().parent, "make release", "the release", work)
+    except transaction.Stopped as stop:
+        return stop.code
     except validate.BuildError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
