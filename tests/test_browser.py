@@ -345,5 +345,7 @@ def test_the_reader_map_places_twenty_thousand_agencies(page: Page, real_db):
     page.locator("#reader-map[data-markers='20000']").wait_for(timeout=60_000)
     # Clusters of the synthetic points on screen (those in view: Leaflet.markercluster draws no others), the legend,
     # the zoom; and no error (the page fixture fails on any).
-    assert sum(int(n) for n in page.locator("#reader-map .marker-cluster").all_inner_texts()) > 1_000
+    clusters = page.locator("#reader-map .marker-cluster")
+    clusters.first.wait_for(timeout=15_000)
+    assert sum(int(n) for n in clusters.all_inner_texts()) > 1_000
     assert page.locator(".map-legend").count() == 1 and page.locator(".leaflet-control-zoom").count() == 1
