@@ -241,6 +241,16 @@ class AgencyIndex:
             for word in {*words, *aliases, *(w for a in aliases if len(a) > 4 for w in tokens(a))}:
                 self.postings[word].append(i)
         self.vocabulary = sorted(self.postings)
+        # Names alike but for their numbers ("... Office 1054", "... 11362") score alike against typed words with no
+        # digit (a number scores 0 against each), so match_names scores each set of lettered words once a search.
+        word_sets: dict[tuple[frozenset[str], bool], int] = {}
+        self.word_set_of = [
+            word_sets.setdefault(
+                (frozenset(w for w in words if not w.isdigit()), any(w.isdigit() for w in words)), len(word_sets)
+            )
+            for _, words, _ in self.names
+        ]
+        self.word_sets = list(word_sets)
         # A typed word of letters shares no character with a word of digits, so it scores 0 against every one.
         self.lettered = [word for word in self.vocabulary if not word.isdigit()]
         self.by_id = {agency["agency_id"]: agency for agency in self.agencies}
@@ -457,29 +467,45 @@ def match_names(index: AgencyIndex, text: str) -> list[Found]:
     distinctive = [w for w in typed if w not in GENERIC]
     only_generic = not distinctive  # "sheriff's office": then the generic words are what is looked for
     wanted = typed if only_generic else distinctive
-    found = []
-    shortlisted = [index.names[i] for i in index.shortlist(wanted, text)]
-    vocabulary = {word for _, words, _ in shortlisted for word in words}
+    shortlisted = index.shortlist(wanted, text)
+    # Typed words with no digit score every number 0: names are then scored by their set of lettered words (and
+    # whether they have a number), each set once; otherwise by all their words.
+    by_letters = not any(c.isdigit() for word in typed for c in word)
+    if by_letters:
+        word_sets = {index.word_set_of[i]: index.word_sets[index.word_set_of[i]] for i in shortlisted}
+        vocabulary = {word for words, _ in word_sets.values() for word in words}
+    else:
+        vocabulary = {word for i in shortlisted for word in index.names[i][1]}
     # A word's profile: whether it is generic, and its score against each word typed. Names whose words have the
-    # same profiles score alike ("... Police Department 111" and "... 116"), so each set of profiles is scored once.
+    # same profiles score alike, so each set of profiles is scored once.
     against = sorted(set(typed))
     scores = [word_scores(word, vocabulary) for word in against]
     profile = {word: (word in GENERIC, *(column[word] for column in scores)) for word in vocabulary}
+    number = (False, *[0.0] * len(against))  # a number's profile, against words with no digit
     column = {word: 1 + n for n, word in enumerate(against)}
     wanted_columns = [column[w] for w in wanted]
     required = [column[w] for w in typed if w in GENERIC and w not in STOP] if not only_generic else []
     bonus = [column[w] for w in typed if w in GENERIC]
-    scored: dict[frozenset, float | None] = {}
-    for agency, words, aliases in shortlisted:
+    scored: dict[object, float | None] = {}
+    found = []
+    for i in shortlisted:
+        agency, words, aliases = index.names[i]
         if aliases:
             near, alias = max((fuzz.ratio(text, a), a) for a in aliases)
             if text == alias or near >= ALIAS_THRESHOLD:
                 score = 101.0 if text == alias else round(near, 2)
                 found.append(Found(agency, "alias", score, alias=alias_as_written(agency, alias)))
                 continue
-        key = frozenset(map(profile.__getitem__, words))
-        if key not in scored:
-            scored[key] = name_score(key, wanted_columns, required, bonus, only_generic)
+        if by_letters:
+            key = index.word_set_of[i]
+            if key not in scored:
+                lettered, has_number = index.word_sets[key]
+                profiles = frozenset([*map(profile.__getitem__, lettered), *([number] if has_number else [])])
+                scored[key] = name_score(profiles, wanted_columns, required, bonus, only_generic)
+        else:
+            key = frozenset(map(profile.__getitem__, words))
+            if key not in scored:
+                scored[key] = name_score(key, wanted_columns, required, bonus, only_generic)
         if scored[key] is not None:
             found.append(Found(agency, "name", scored[key]))
     return sorted(found, key=lambda f: (-f.score, f.agency["name"]))
