@@ -10,7 +10,7 @@ import csv
 import math
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -251,8 +251,13 @@ class AgencyIndex:
             for _, words, _ in self.names
         ]
         self.word_sets = list(word_sets)
-        # A typed word of letters shares no character with a word of digits, so it scores 0 against every one.
-        self.lettered = [word for word in self.vocabulary if not word.isdigit()]
+        # By length, and again without the words of digits: a typed word of letters shares no character with those,
+        # so it scores 0 against every one.
+        self.by_length: dict[tuple[bool, int], list[str]] = defaultdict(list)  # (without digits, length) -> words
+        for word in self.vocabulary:
+            self.by_length[False, len(word)].append(word)
+            if not word.isdigit():
+                self.by_length[True, len(word)].append(word)
         self.by_id = {agency["agency_id"]: agency for agency in self.agencies}
         self.order = {agency_id: n for n, agency_id in enumerate(self.by_id)}  # by name, as lists are ordered
         self.neighbours = Neighbours(self.agencies)
@@ -285,10 +290,19 @@ class AgencyIndex:
                 while i < len(self.vocabulary) and self.vocabulary[i].startswith(typed):
                     found.update(self.postings[self.vocabulary[i]])
                     i += 1
-            vocabulary = self.lettered if typed.isalpha() else self.vocabulary
-            for word, _, _ in process.extract_iter(typed, vocabulary, scorer=fuzz.ratio, score_cutoff=NAME_THRESHOLD):
+            for word in self.near(typed):
                 found.update(self.postings[word])
         return sorted(found)
+
+    def near(self, typed: str) -> Iterator[str]:
+        """The words whose ratio to a typed word reaches NAME_THRESHOLD. The ratio is at most twice the shorter
+        length over both lengths, so only words of lengths near the typed word's are measured."""
+        most = len(typed) * (200 - NAME_THRESHOLD) // NAME_THRESHOLD
+        least = -(-len(typed) * NAME_THRESHOLD // (200 - NAME_THRESHOLD))
+        for length in range(least, most + 1):
+            words = self.by_length.get((typed.isalpha(), length), [])
+            for word, _, _ in process.extract_iter(typed, words, scorer=fuzz.ratio, score_cutoff=NAME_THRESHOLD):
+                yield word
 
     def listed_in(self, place: Place) -> tuple[list[int], list[int]]:
         """The agencies a place lists as here and as covering it, in index order: in its country, and for a town,
