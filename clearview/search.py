@@ -210,17 +210,34 @@ class Neighbours:
     def cell(latitude: float, longitude: float) -> tuple[int, int]:
         return math.floor(latitude / CELL_DEGREES), math.floor(longitude / CELL_DEGREES)
 
+    ROWS = math.ceil(NEARBY_KM / 111 / CELL_DEGREES) + 1  # rows of cells near() looks in, either side
+
+    @classmethod
+    def columns(cls, latitude: float) -> int:
+        """Columns of cells near() looks in, either side, at a latitude (more toward the poles)."""
+        shrink = max(math.cos(math.radians(min(abs(latitude) + cls.ROWS, 89.9))), 0.01)
+        return min(math.ceil(NEARBY_KM / (111 * shrink) / CELL_DEGREES) + 1, 180)
+
     def near(self, latitude: float, longitude: float) -> list[tuple[float, float, float, float]]:
         """Every point with a local agency within NEARBY_KM, and some further away (a superset)."""
         row, column = self.cell(latitude, longitude)
-        rows = math.ceil(NEARBY_KM / 111 / CELL_DEGREES) + 1
-        shrink = max(math.cos(math.radians(min(abs(latitude) + rows, 89.9))), 0.01)
-        columns = min(math.ceil(NEARBY_KM / (111 * shrink) / CELL_DEGREES) + 1, 180)
+        rows, columns = self.ROWS, self.columns(latitude)
         found = []
         for r in range(row - rows, row + rows + 1):
             for c in range(column - columns, column + columns + 1):
                 found += self.cells.get((r, (c + 180) % 360 - 180), [])
         return found
+
+    def reach(self) -> dict[tuple[int, int], int]:
+        """For each cell from which near() finds a point, how many agencies it can find at most."""
+        counts: dict[tuple[int, int], int] = defaultdict(int)
+        for (row, column), points in self.cells.items():
+            agencies = sum(len(self.at[point[:2]]) for point in points)
+            for r in range(row - self.ROWS, row + self.ROWS + 1):
+                columns = self.columns(max(abs(r), abs(r + 1)) * CELL_DEGREES)  # the most a town in row r looks
+                for c in range(column - columns, column + columns + 1):
+                    counts[r, (c + 180) % 360 - 180] += agencies
+        return counts
 
 
 @dataclass

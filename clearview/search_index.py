@@ -14,6 +14,8 @@ site answers every query the live one does, and a reader downloads only what the
 - `cards/<n>.json`: each agency's result card, rendered by templates/_agency_card.html, CARDS_PER_PART a part.
 - `places/<n>.json`: the gazetteer, countries, states and ZIP codes, by the folded name a reader types (sharded by
   hash); a town, county or ZIP code lists the agencies whose town or county it is by name.
+- `screens/<n>.json`: a state's or country's first screen: its first agencies and their cards, and how many.
+- `towns/<n>.json`: a town whose answer is longer than a screen: its lists as positions, nearest first.
 - `big-towns.json`: the towns whose misspelt names are forgiven (clearview.search.corrected_town).
 """
 
@@ -83,18 +85,53 @@ def z_order(latitude: float, longitude: float) -> int:
     return code
 
 
-def place_parts(agencies: list[dict], places: Gazetteer) -> list[str]:
-    """The places/<n>.json shards: they do not depend on the base path, so one set serves every build."""
+def place_parts(agencies: list[dict], places: Gazetteer) -> dict[str, str]:
+    """The places/<n>.json shards and the towns/<n>.json screens, by path: they do not depend on the base path, so
+    one set serves every build."""
     index = search.AgencyIndex(agencies)
     position = {o: p for p, o in enumerate(chunk_order(index))}
-    return sharded(place_entries(places, index, position))
+    screens = town_screens(index, places, position)
+    shards = sharded(place_entries(places, index, position, {town: n for n, town in enumerate(screens)}))
+    return {f"places/{n}": shard for n, shard in enumerate(shards)} | {
+        f"towns/{n}": compact(screen) for n, screen in enumerate(screens.values())
+    }
+
+
+def town_screens(index: search.AgencyIndex, places: Gazetteer, position: dict[int, int]) -> dict:
+    """A town whose answer lists more agencies than a screen shows, here and nearby (a city among its suburbs), gets
+    a part of its own: both lists as positions, with how far each neighbour is, so the browser fetches the records
+    and cards of the first screen only, not every agency within NEARBY_KM. Only towns that could have so many are
+    measured: named by more than a screen of agencies, or near that many (Neighbours.reach)."""
+    reach = index.neighbours.reach()
+    screens: dict = {}
+    seen = set()
+    for _, towns in places.town_groups():
+        for town in towns:
+            if town in seen:
+                continue
+            seen.add(town)
+            named = sum(len(index.by_town.get(key, ())) for key in name_keys(town.name))
+            if named + reach.get(search.Neighbours.cell(town.latitude, town.longitude), 0) <= wording.SHOWN:
+                continue
+            result = search.place_result(index, search.town_place(town, places))
+            here, nearby = result.here.positions, result.nearby.positions
+            if len(here) + len(nearby) > wording.SHOWN:
+                screens[town] = {
+                    "count": len(here),
+                    "first": [position[o] for o in here[: wording.SHOWN]],
+                    "where": runs(sorted(position[o] for o in here)),
+                    "nearby": [
+                        v for o, km in zip(nearby, result.nearby.distances, strict=True) for v in (position[o], km)
+                    ],
+                }
+    return screens
 
 
 def browser_index(
     agencies: list[dict],
     places: Gazetteer,
     cards: list[str],
-    place_shards: list[str],
+    place_parts: dict[str, str],
     said_rows: list[dict],
     sources: list[dict],
 ) -> dict[str, str]:
@@ -160,7 +197,8 @@ def browser_index(
             "shards": {
                 "words": len(words),
                 "postings": len(long_lists),
-                "places": len(place_shards),
+                "places": sum(1 for path in place_parts if path.startswith("places/")),
+                "towns": sum(1 for path in place_parts if path.startswith("towns/")),
                 "cards": CARDS_PER_PART,
                 "said-words": sum(1 for path in said_parts if path.startswith("said-words/")),
                 "said": SAID_PER_PART,
@@ -193,7 +231,7 @@ def browser_index(
     }
     parts |= {f"words/{n}": shard for n, shard in enumerate(words)}
     parts |= {f"postings/{n}": postings[word] for n, word in enumerate(long_lists)}
-    parts |= {f"places/{n}": shard for n, shard in enumerate(place_shards)}
+    parts |= place_parts
     parts |= said_parts
     return {path: value if isinstance(value, str) else compact(value) for path, value in parts.items()}
 
@@ -258,6 +296,7 @@ def part_paths(index: dict) -> list[str]:
         + [f"said-words/{n}" for n in range(shards["said-words"])]
         + [f"said/{n}" for n in range(-(-index["said_rows"] // shards["said"]))]
         + [f"screens/{n}" for n in range(shards["screens"])]
+        + [f"towns/{n}" for n in range(shards["towns"])]
         + ["said-sources", "said-vocabulary"]
     )
 
@@ -394,9 +433,12 @@ def subdivision_code(country: str, state: str) -> str:
     return "|".join(sorted(search.region_qualifiers(country, state) - names))
 
 
-def place_entries(places: Gazetteer, index: search.AgencyIndex, position: dict[int, int]) -> Iterator[tuple[str, dict]]:
+def place_entries(
+    places: Gazetteer, index: search.AgencyIndex, position: dict[int, int], screens: dict
+) -> Iterator[tuple[str, dict]]:
     """(folded name, what it names) for every name find_places looks up. A town or county carries its country, state
-    and state code, from which the browser writes its label and qualifiers as clearview.search does."""
+    and state code, from which the browser writes its label and qualifiers as clearview.search does; a town with a
+    screen (town_screens) its number."""
     named = Named(index, position)
     entries: dict[str, dict] = defaultdict(dict)
     for name, codes in search._countries_by_name().items():
@@ -408,7 +450,7 @@ def place_entries(places: Gazetteer, index: search.AgencyIndex, position: dict[i
     for key, towns in places.town_groups():
         entries[key]["towns"] = [
             [t.name, t.country, t.state, subdivision_code(t.country, t.state), t.population, t.latitude, t.longitude]
-            + ([here] if (here := named.town(name_keys(t.name))) else [])
+            + town_named(named.town(name_keys(t.name)), screens.get(t))
             for t in towns
         ]
     for key, where in places.county_groups():
@@ -420,6 +462,11 @@ def place_entries(places: Gazetteer, index: search.AgencyIndex, position: dict[i
             [here] if here else []
         )
     yield from entries.items()
+
+
+def town_named(here: list[int], screen: int | None) -> list:
+    """What ends a town's entry: the agencies its name makes here, if any, then its screen's number, if it has one."""
+    return [here] if screen is None and here else [] if screen is None else [here, screen]
 
 
 def county_entry(towns: list, key: str, named: Named) -> list:

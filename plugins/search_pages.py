@@ -60,13 +60,13 @@ async def search_index(datasette, request):
         ]
         places = await asyncio.to_thread(gazetteer.load)
 
-        async def build_places(database) -> list[str]:
+        async def build_places(database) -> dict[str, str]:
             return await asyncio.to_thread(place_parts, agencies, places)
 
-        place_shards = await once_per_database(database, "search_places", build_places)
+        places_and_towns = await once_per_database(database, "search_places", build_places)
         said_rows = await own_rows(database, "select * from said order by rowid")
         sources = await own_rows(database, SAID_SOURCES_SQL)
-        return await asyncio.to_thread(browser_index, agencies, places, cards, place_shards, said_rows, sources)
+        return await asyncio.to_thread(browser_index, agencies, places, cards, places_and_towns, said_rows, sources)
 
     # The cards hold links under the base path: one index per base path.
     name = "search_index " + datasette.setting("base_url")

@@ -141,11 +141,19 @@ export class Store {
     const { count, where, first, cards } = await this.part(`screens/${n}`);
     this.known = this.known || new Map();
     first.forEach((record, i) => this.known.set(record.p, cards[i]));
-    const here = [...first];
-    here.total = count;
-    here.all = new Set();
-    for (let i = 0; i < where.length; i += 2) for (let p = where[i]; p < where[i] + where[i + 1]; p++) here.all.add(p);
-    return here;
+    return screenList([...first], count, where);
+  }
+
+  // A town whose answer is longer than a screen (clearview.search_index.town_screens): its here list as above, and
+  // its neighbours nearest first, of which only the first screen's records are fetched (the rest are positions).
+  async town(n) {
+    const { count, first, where, nearby } = await this.part(`towns/${n}`);
+    const near = [];
+    for (let i = 0; i < nearby.length; i += 2) near.push({ agency: { p: nearby[i] }, km: nearby[i + 1] });
+    const shown = near.slice(0, (await this.index()).constants.shown);
+    const records = await this.records([...first, ...shown.map((n) => n.agency.p)]);
+    shown.forEach((n, i) => (n.agency = records[first.length + i]));
+    return { here: screenList(records.slice(0, first.length), count, where), nearby: near };
   }
 
   // clearview.search_index.front_coded, read back once.
@@ -277,7 +285,7 @@ async function townsNamed(store, index, town, rest) {
   const keys = nameKeys(town);
   const entries = await Promise.all(keys.map((key) => store.sharded("places", key)));
   for (const [i, key] of keys.entries()) {
-    for (const [name, country, state, codes, population, lat, lon, named] of entries[i]?.towns || []) {
+    for (const [name, country, state, codes, population, lat, lon, named, screen] of entries[i]?.towns || []) {
       if (rest.length && !qualified(rest, qualifiers(index, country, state, codes))) continue;
       const countryName = index.country_names[country] || country;
       const capital = index.capitals[country];
@@ -290,6 +298,7 @@ async function townsNamed(store, index, town, rest) {
         lat,
         lon,
         named: named || [],
+        screen,
         capital: Boolean(capital) && capital[0] === lat && capital[1] === lon,
         sort: [-population, key, country, state, lat, lon],
       });
@@ -336,6 +345,15 @@ async function findPlaces(store, index, text) {
 }
 
 // clearview.search.distance_km
+// A list of which only the first records are at hand: how many it holds (total) and where they all are (all), from
+// runs of positions ([first, length, ...]).
+function screenList(first, count, where) {
+  first.total = count;
+  first.all = new Set();
+  for (let i = 0; i < where.length; i += 2) for (let p = where[i]; p < where[i] + where[i + 1]; p++) first.all.add(p);
+  return first;
+}
+
 function distanceKm(lat1, lon1, lat2, lon2) {
   const radians = (degrees) => (degrees * Math.PI) / 180;
   const [phi1, phi2] = [radians(lat1), radians(lat2)];
@@ -372,9 +390,12 @@ async function placeResult(store, index, place) {
   const state = stateOf(place.regionKey);
   const sameState = (agency) => !agency.state || agency.state === state;
   let here;
+  const screen = place.screen !== undefined ? await store.town(place.screen) : undefined;
   if (place.kind === "state") {
     const region = index.regions[place.regionKey];
     here = region?.screen !== undefined ? await store.screen(region.screen) : [];
+  } else if (screen) {
+    here = screen.here;
   } else {
     here = (await store.records(place.named)).filter((a) => sameCountry(a) && sameState(a));
   }
@@ -395,8 +416,8 @@ async function placeResult(store, index, place) {
     seat = await store.records(covers.filter((c) => seated.has(c.p)).map((c) => c.p));
     covers = covers.filter((c) => !seated.has(c.p));
   }
-  const nearby = [];
-  if (place.lat !== undefined) {
+  const nearby = screen?.nearby || [];
+  if (place.lat !== undefined && !screen) {
     const covering = (a) => sameCountry(a) && a.wide && sameState(a);
     const wide = index.wide_local.filter(([, lat, lon]) => distanceKm(place.lat, place.lon, lat, lon) <= index.constants.nearby_km + 1);
     const candidates = [...(await store.chunks(nearChunks(index, place.lat, place.lon))), ...(await store.records(wide.map(([p]) => p)))];

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import subprocess
 from pathlib import Path
+
+import pytest
 
 from tests.browser_support import serve
 from tests.conftest import ROOT
@@ -64,18 +67,23 @@ FETCHED = """async ([moduleUrl, indexUrl, queries]) => {
 }"""
 
 
-def test_a_state_or_country_answer_fetches_its_first_screen_not_its_agencies(tmp_path: Path):
+@pytest.fixture(scope="module")
+def synthetic_db(tmp_path_factory) -> Path:
     """2,000 synthetic agencies (bench/generate.py: generated, labelled synthetic, never published)."""
-    import sqlite3
-
     import build_db
     from bench.generate import generate
+
+    folder = tmp_path_factory.mktemp("synthetic")
+    generate(2_000, folder / "data")
+    build_db.build(folder / "data", folder / "clearview.db")
+    return folder / "clearview.db"
+
+
+def test_a_state_or_country_answer_fetches_its_first_screen_not_its_agencies(synthetic_db: Path):
     from clearview.search import AGENCIES_SQL
     from clearview.wording import SHOWN
 
-    generate(2_000, tmp_path / "data")
-    db = tmp_path / "clearview.db"
-    build_db.build(tmp_path / "data", db)
+    db = synthetic_db
     with sqlite3.connect(db) as connection:
         state, in_state = connection.execute(
             "select state_province, count(*) from agencies where state_province != '' group by 1 order by 2 desc"
@@ -97,3 +105,41 @@ def test_a_state_or_country_answer_fetches_its_first_screen_not_its_agencies(tmp
     assert answers[state]["first"] == first_in_state
     # A country names no town, so nothing else is fetched for it: none of its agencies' records.
     assert not [url for url in answers[country]["fetched"] if "/search/agencies/" in url]
+
+
+def test_a_town_among_many_neighbours_fetches_its_first_screen_and_answers_as_the_live_one(synthetic_db: Path):
+    """Where the synthetic agencies crowd (a city and its suburbs), a town's answer holds more than a screen here and
+    nearby: the static search fetches the town's part and the first screen's records, not every agency within
+    NEARBY_KM, and answers as the live one does."""
+    from clearview import gazetteer
+    from clearview.search import AGENCIES_SQL, AgencyIndex, place_result, search
+    from clearview.wording import SHOWN
+
+    with sqlite3.connect(synthetic_db) as connection:
+        connection.row_factory = sqlite3.Row
+        index = AgencyIndex([dict(row) for row in connection.execute(AGENCIES_SQL)])
+        towns = [
+            f"{row[0]}, {row[1]}"
+            for row in connection.execute(
+                "select city, state_province from agencies where city != '' group by 1, 2 order by count(*) desc, 1, 2"
+            )
+        ]
+    places = gazetteer.load()
+
+    def listed(query: str) -> int:
+        found = search(index, query, places).places
+        return len(found[0].here) + len(found[0].nearby) if found else 0
+
+    crowded = [town for town in towns[:40] if listed(town) > SHOWN]
+    assert len(crowded) >= 5  # the generator crowds towns; if it stops, this test must find others
+    with serve(synthetic_db) as base:
+        answers_agree(synthetic_db, crowded, node_answers(base, crowded))
+        fetched = node_answers(base, crowded, FETCHED)
+    for town in crowded:
+        result = place_result(index, search(index, town, places).places[0].place)
+        urls = fetched[town]["fetched"]
+        assert len([url for url in urls if "/search/towns/" in url]) == 1, town
+        # The first screen's records lie side by side (a town's agencies share its point; the nearest, theirs):
+        # a few chunks, however many agencies are within reach.
+        chunks = [url for url in urls if "/search/agencies/" in url]
+        assert len(chunks) <= 8, (town, len(chunks), len(result.here) + len(result.nearby))

@@ -472,9 +472,6 @@ def reasons(entries) -> list[list[str]]:
     return [list(entry) for entry in sorted({tuple(entry) for entry in entries})]
 
 
-BROAD = ("state", "country")  # places whose static answer is its first screen and a count
-
-
 def live_answers(db: Path, queries: list[str]) -> dict[str, dict]:
     with sqlite3.connect(db) as connection:
         connection.row_factory = sqlite3.Row
@@ -489,8 +486,8 @@ def live_answers(db: Path, queries: list[str]) -> dict[str, dict]:
                 [
                     r.place.label,
                     r.place.kind,
-                    # A state or a country: the static edition fetches the first screen, and the count.
-                    [f.agency["agency_id"] for f in (r.here[:SHOWN] if r.place.kind in BROAD else r.here)],
+                    # What the page shows: the static edition fetches a long list's first screen, and its count.
+                    [f.agency["agency_id"] for f in r.here[:SHOWN]],
                     [[f.agency["agency_id"], f.distance_km] for f in r.nearby],
                     [f.agency["agency_id"] for f in r.covers],
                     [f.agency["agency_id"] for f in r.seat],
@@ -512,13 +509,16 @@ STATIC_ANSWERS = """async ([moduleUrl, indexUrl, queries]) => {
   const { search, Store } = await import(moduleUrl);
   const store = new Store(indexUrl);
   const answers = {};
+  const shown = (await store.index()).constants.shown;
   for (const query of queries) {
     const r = await search(store, query);
     const places = [];
     for (const p of r.places) {
       const covers = await store.records(p.covers);
-      places.push([p.place.label, p.place.kind, p.here.map((a) => a.id), p.nearby.map((n) => [n.agency.id, n.km]),
-        covers.map((a) => a.id), p.seat.map((a) => a.id), p.here.total ?? p.here.length]);
+      const nearby = await store.records(p.nearby.map((n) => n.agency.p)); // past the first screen, positions only
+      places.push([p.place.label, p.place.kind, p.here.slice(0, shown).map((a) => a.id),
+        nearby.map((a, i) => [a.id, p.nearby[i].km]), covers.map((a) => a.id), p.seat.map((a) => a.id),
+        p.here.total ?? p.here.length]);
     }
     const names = await store.records(r.names.map((f) => f.p));
     const alsoOf = await store.records([...r.also.keys()]);
