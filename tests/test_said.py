@@ -26,6 +26,18 @@ def test_sentences_end_where_a_sentence_ends_not_at_an_abbreviation():
     ]
 
 
+def test_the_words_of_plain_ascii_are_those_folding_each_word_gives(real_db: Path):
+    """words() lower-cases ASCII text whole (the build's said step is faster so): the same words as folding each
+    word, for every sentence of the data and for ASCII that could split or join words."""
+    from clearview.said import folded_words
+
+    with sqlite3.connect(real_db) as connection:
+        texts = [row[0] for row in connection.execute("select sentence from said")]
+    texts += ["snake_case and x1y2", "DON'T stop", "tab\there", "a\x00b", "Ünïcode is not ASCII", "½ and ﬁ", ""]
+    for text in texts:
+        assert words(text) == [word for _, _, word in folded_words(text)], text
+
+
 def test_a_long_sentence_is_cut_to_the_words_around_the_phrase():
     before, after = " ".join(f"b{n}" for n in range(30)), " ".join(f"a{n}" for n in range(30))
     pieces = marked(f"{before} the free trial {after}.", phrase("free trial"))
