@@ -15,7 +15,7 @@ site answers every query the live one does, and a reader downloads only what the
 - `places/<n>.json`: the gazetteer, countries, states and ZIP codes, by the folded name a reader types (sharded by
   hash); a town, county or ZIP code lists the agencies whose town or county it is by name.
 - `screens/<n>.json`: a state's or country's first screen: its first agencies and their cards, and how many.
-- `towns/<n>.json`: a town whose answer is longer than a screen: its lists as positions, nearest first.
+- `lists/<n>.json`: a town, county or ZIP code whose answer is longer than a screen: its lists as positions.
 - `big-towns.json`: the towns whose misspelt names are forgiven (clearview.search.corrected_town).
 """
 
@@ -25,8 +25,8 @@ import json
 import math
 import os
 from collections import defaultdict
-from collections.abc import Iterator
-from functools import cache
+from collections.abc import Callable, Iterator
+from functools import cache, partial
 
 import pycountry
 import zipcodes
@@ -86,45 +86,57 @@ def z_order(latitude: float, longitude: float) -> int:
 
 
 def place_parts(agencies: list[dict], places: Gazetteer) -> dict[str, str]:
-    """The places/<n>.json shards and the towns/<n>.json screens, by path: they do not depend on the base path, so
-    one set serves every build."""
+    """The places/<n>.json shards and the lists/<n>.json parts, by path: they do not depend on the base path, so one
+    set serves every build."""
     index = search.AgencyIndex(agencies)
-    position = {o: p for p, o in enumerate(chunk_order(index))}
-    screens = town_screens(index, places, position)
-    shards = sharded(place_entries(places, index, position, {town: n for n, town in enumerate(screens)}))
+    lists = Lists(index, {o: p for p, o in enumerate(chunk_order(index))})
+    shards = sharded(place_entries(places, lists))
     return {f"places/{n}": shard for n, shard in enumerate(shards)} | {
-        f"towns/{n}": compact(screen) for n, screen in enumerate(screens.values())
+        f"lists/{n}": compact(part) for n, part in enumerate(lists.parts)
     }
 
 
-def town_screens(index: search.AgencyIndex, places: Gazetteer, position: dict[int, int]) -> dict:
-    """A town whose answer lists more agencies than a screen shows, here and nearby (a city among its suburbs), gets
-    a part of its own: both lists as positions, with how far each neighbour is, so the browser fetches the records
-    and cards of the first screen only, not every agency within NEARBY_KM. Only towns that could have so many are
-    measured: named by more than a screen of agencies, or near that many (Neighbours.reach)."""
-    reach = index.neighbours.reach()
-    screens: dict = {}
-    seen = set()
-    for _, towns in places.town_groups():
-        for town in towns:
-            if town in seen:
-                continue
-            seen.add(town)
-            named = sum(len(index.by_town.get(key, ())) for key in name_keys(town.name))
-            if named + reach.get(search.Neighbours.cell(town.latitude, town.longitude), 0) <= wording.SHOWN:
-                continue
-            result = search.place_result(index, search.town_place(town, places))
+class Lists:
+    """A town, county or ZIP code whose answer lists more agencies than a screen shows, here and nearby (a city among
+    its suburbs), gets lists/<n>.json: how many each list holds and where they are, so the browser fetches
+    the records and cards of the first screen only, not every agency within NEARBY_KM. Only places that could have so
+    many are measured: named by more than a screen of agencies, or near that many (Neighbours.reach)."""
+
+    def __init__(self, index: search.AgencyIndex, position: dict[int, int]) -> None:
+        self.index, self.position = index, position
+        self.named = Named(index, position)
+        self.reach = index.neighbours.reach()
+        self.parts: list[dict] = []
+        self.numbers: dict[tuple, int | None] = {}
+
+    def number(self, key: tuple, named: list[int], point: tuple, place: Callable[[], search.Place]) -> int | None:
+        """The number of the place's part, if its answer is that long; named: the agencies its name makes here."""
+        if len(named) + self.reach.get(search.Neighbours.cell(*point), 0) <= wording.SHOWN:
+            return None
+        if key not in self.numbers:
+            self.numbers[key] = None
+            result = search.place_result(self.index, place())
             here, nearby = result.here.positions, result.nearby.positions
             if len(here) + len(nearby) > wording.SHOWN:
-                screens[town] = {
-                    "count": len(here),
-                    "first": [position[o] for o in here[: wording.SHOWN]],
-                    "where": runs(sorted(position[o] for o in here)),
-                    "nearby": [
-                        v for o, km in zip(nearby, result.nearby.distances, strict=True) for v in (position[o], km)
-                    ],
-                }
-    return screens
+                self.numbers[key] = len(self.parts)
+                # Each list: how many, the first screen's positions (the neighbours' with their distances), and
+                # where they all are, as runs (a town's agencies, sharing its point, lie side by side).
+                shown = wording.SHOWN
+                self.parts.append(
+                    {
+                        "count": len(here),
+                        "first": [self.position[o] for o in here[:shown]],
+                        "where": runs(sorted(self.position[o] for o in here)),
+                        "nearby": len(nearby),
+                        "nearest": [
+                            v
+                            for o, km in zip(nearby[:shown], result.nearby.distances[:shown], strict=True)
+                            for v in (self.position[o], km)
+                        ],
+                        "near": runs(sorted(self.position[o] for o in nearby)),
+                    }
+                )
+        return self.numbers[key]
 
 
 def browser_index(
@@ -198,7 +210,7 @@ def browser_index(
                 "words": len(words),
                 "postings": len(long_lists),
                 "places": sum(1 for path in place_parts if path.startswith("places/")),
-                "towns": sum(1 for path in place_parts if path.startswith("towns/")),
+                "lists": sum(1 for path in place_parts if path.startswith("lists/")),
                 "cards": CARDS_PER_PART,
                 "said-words": sum(1 for path in said_parts if path.startswith("said-words/")),
                 "said": SAID_PER_PART,
@@ -296,7 +308,7 @@ def part_paths(index: dict) -> list[str]:
         + [f"said-words/{n}" for n in range(shards["said-words"])]
         + [f"said/{n}" for n in range(-(-index["said_rows"] // shards["said"]))]
         + [f"screens/{n}" for n in range(shards["screens"])]
-        + [f"towns/{n}" for n in range(shards["towns"])]
+        + [f"lists/{n}" for n in range(shards["lists"])]
         + ["said-sources", "said-vocabulary"]
     )
 
@@ -433,13 +445,12 @@ def subdivision_code(country: str, state: str) -> str:
     return "|".join(sorted(search.region_qualifiers(country, state) - names))
 
 
-def place_entries(
-    places: Gazetteer, index: search.AgencyIndex, position: dict[int, int], screens: dict
-) -> Iterator[tuple[str, dict]]:
+def place_entries(places: Gazetteer, lists: Lists) -> Iterator[tuple[str, dict]]:
     """(folded name, what it names) for every name find_places looks up. A town or county carries its country, state
-    and state code, from which the browser writes its label and qualifiers as clearview.search does; a town with a
-    screen (town_screens) its number."""
-    named = Named(index, position)
+    and state code, from which the browser writes its label and qualifiers as clearview.search does; a town, county
+    or ZIP code ends with the agencies its name makes here and the number of its lists part (Lists), where it has
+    them."""
+    named = lists.named
     entries: dict[str, dict] = defaultdict(dict)
     for name, codes in search._countries_by_name().items():
         entries[name]["countries"] = [[pycountry.countries.get(alpha_2=code).name, code] for code in codes]
@@ -448,32 +459,39 @@ def place_entries(
             [s.name, s.country.name, s.country_code, region_key(s.country_code, s.name)] for s in subdivisions
         ]
     for key, towns in places.town_groups():
-        entries[key]["towns"] = [
-            [t.name, t.country, t.state, subdivision_code(t.country, t.state), t.population, t.latitude, t.longitude]
-            + town_named(named.town(name_keys(t.name)), screens.get(t))
-            for t in towns
-        ]
+        entries[key]["towns"] = []
+        for t in towns:
+            here = named.town(name_keys(t.name))
+            number = lists.number(("town", t), here, (t.latitude, t.longitude), partial(search.town_place, t, places))
+            entries[key]["towns"].append(
+                [t.name, t.country, t.state, subdivision_code(t.country, t.state), t.population, t.latitude]
+                + [t.longitude, *ending(here, number)]
+            )
     for key, where in places.county_groups():
-        entries[key]["counties"] = [county_entry(places.county_towns(c, s, key), key, named) for c, s in where]
+        entries[key]["counties"] = [
+            county_entry(places.county_towns(c, s, key), key, lists, ("county", key, c, s)) for c, s in where
+        ]
     for z in us_zips():
         here = named.town(name_keys(z["city"]))
+        point = float(z["lat"]), float(z["long"])
+        number = lists.number(("zip", z["zip_code"]), here, point, partial(search.zip_place, z))
         state = subdivision_name(z["state"], "US")
-        entries[z["zip_code"]]["zip"] = [z["city"], z["state"], state, float(z["lat"]), float(z["long"])] + (
-            [here] if here else []
-        )
+        entries[z["zip_code"]]["zip"] = [z["city"], z["state"], state, *point, *ending(here, number)]
     yield from entries.items()
 
 
-def town_named(here: list[int], screen: int | None) -> list:
-    """What ends a town's entry: the agencies its name makes here, if any, then its screen's number, if it has one."""
-    return [here] if screen is None and here else [] if screen is None else [here, screen]
+def ending(here: list[int], number: int | None) -> list:
+    """The agencies a name makes here, if any, then the number of the place's lists part, if it has one."""
+    return [here] if number is None and here else [] if number is None else [here, number]
 
 
-def county_entry(towns: list, key: str, named: Named) -> list:
+def county_entry(towns: list, key: str, lists: Lists, identity: tuple) -> list:
     """clearview.search.county_place: label, query, where, population; its qualifiers are its first town's, as
     counties_named reads them."""
     place = search.county_place(towns, key)
     first = towns[0]
+    here = lists.named.county(key, place.towns)
+    number = lists.number(identity, here, (place.latitude, place.longitude), lambda: place)
     return [
         place.label,
         place.query,
@@ -482,8 +500,8 @@ def county_entry(towns: list, key: str, named: Named) -> list:
         sum(t.population for t in towns),
         place.latitude,
         place.longitude,
-        named.county(key, place.towns),
-    ]
+        here,
+    ] + ([] if number is None else [number])
 
 
 def us_zips() -> Iterator[dict]:

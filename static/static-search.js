@@ -144,16 +144,15 @@ export class Store {
     return screenList([...first], count, where);
   }
 
-  // A town whose answer is longer than a screen (clearview.search_index.town_screens): its here list as above, and
-  // its neighbours nearest first, of which only the first screen's records are fetched (the rest are positions).
-  async town(n) {
-    const { count, first, where, nearby } = await this.part(`towns/${n}`);
-    const near = [];
-    for (let i = 0; i < nearby.length; i += 2) near.push({ agency: { p: nearby[i] }, km: nearby[i + 1] });
-    const shown = near.slice(0, (await this.index()).constants.shown);
-    const records = await this.records([...first, ...shown.map((n) => n.agency.p)]);
-    shown.forEach((n, i) => (n.agency = records[first.length + i]));
-    return { here: screenList(records.slice(0, first.length), count, where), nearby: near };
+  // A town, county or ZIP code whose answer is longer than a screen (clearview.search_index.Lists): its here list as
+  // above, and its neighbours nearest first, of which only the first screen's records are fetched (the rest are
+  // positions).
+  async lists(n) {
+    const { count, first, where, nearby, nearest, near } = await this.part(`lists/${n}`);
+    const positions = nearest.filter((_, i) => i % 2 === 0);
+    const records = await this.records([...first, ...positions]);
+    const shown = positions.map((p, i) => ({ agency: records[first.length + i], km: nearest[2 * i + 1] }));
+    return { here: screenList(records.slice(0, first.length), count, where), nearby: screenList(shown, nearby, near) };
   }
 
   // clearview.search_index.front_coded, read back once.
@@ -285,7 +284,7 @@ async function townsNamed(store, index, town, rest) {
   const keys = nameKeys(town);
   const entries = await Promise.all(keys.map((key) => store.sharded("places", key)));
   for (const [i, key] of keys.entries()) {
-    for (const [name, country, state, codes, population, lat, lon, named, screen] of entries[i]?.towns || []) {
+    for (const [name, country, state, codes, population, lat, lon, named, lists] of entries[i]?.towns || []) {
       if (rest.length && !qualified(rest, qualifiers(index, country, state, codes))) continue;
       const countryName = index.country_names[country] || country;
       const capital = index.capitals[country];
@@ -298,7 +297,7 @@ async function townsNamed(store, index, town, rest) {
         lat,
         lon,
         named: named || [],
-        screen,
+        lists,
         capital: Boolean(capital) && capital[0] === lat && capital[1] === lon,
         sort: [-population, key, country, state, lat, lon],
       });
@@ -315,7 +314,7 @@ async function countiesNamed(store, index, name, rest) {
     .filter(([, , first]) => !rest.length || qualified(rest, qualifiers(index, ...first)))
     .sort((a, b) => b[4] - a[4])
     .slice(0, 3)
-    .map(([label, query, [country], state, , lat, lon, named]) => ({ label, kind: "county", query, country, regionKey: `${country}|${fold(state)}`, lat, lon, named }));
+    .map(([label, query, [country], state, , lat, lon, named, lists]) => ({ label, kind: "county", query, country, regionKey: `${country}|${fold(state)}`, lat, lon, named, lists }));
 }
 
 // clearview.search.find_places
@@ -323,8 +322,8 @@ async function findPlaces(store, index, text) {
   if (/^\d{5}$/.test(text)) {
     const zip = (await store.sharded("places", text))?.zip;
     if (!zip) return [];
-    const [city, code, state, lat, lon, named] = zip;
-    return [{ label: `${city}, ${code} ${text}`, kind: "zip", query: text, country: "US", regionKey: `US|${fold(state)}`, lat, lon, named: named || [] }];
+    const [city, code, state, lat, lon, named, lists] = zip;
+    return [{ label: `${city}, ${code} ${text}`, kind: "zip", query: text, country: "US", regionKey: `US|${fold(state)}`, lat, lon, named: named || [], lists }];
   }
   const entry = (await store.sharded("places", text)) || {};
   const found = [
@@ -390,12 +389,12 @@ async function placeResult(store, index, place) {
   const state = stateOf(place.regionKey);
   const sameState = (agency) => !agency.state || agency.state === state;
   let here;
-  const screen = place.screen !== undefined ? await store.town(place.screen) : undefined;
+  const long = place.lists !== undefined ? await store.lists(place.lists) : undefined; // more than a screen's worth
   if (place.kind === "state") {
     const region = index.regions[place.regionKey];
     here = region?.screen !== undefined ? await store.screen(region.screen) : [];
-  } else if (screen) {
-    here = screen.here;
+  } else if (long) {
+    here = long.here;
   } else {
     here = (await store.records(place.named)).filter((a) => sameCountry(a) && sameState(a));
   }
@@ -416,8 +415,8 @@ async function placeResult(store, index, place) {
     seat = await store.records(covers.filter((c) => seated.has(c.p)).map((c) => c.p));
     covers = covers.filter((c) => !seated.has(c.p));
   }
-  const nearby = screen?.nearby || [];
-  if (place.lat !== undefined && !screen) {
+  const nearby = long?.nearby || [];
+  if (place.lat !== undefined && !long) {
     const covering = (a) => sameCountry(a) && a.wide && sameState(a);
     const wide = index.wide_local.filter(([, lat, lon]) => distanceKm(place.lat, place.lon, lat, lon) <= index.constants.nearby_km + 1);
     const candidates = [...(await store.chunks(nearChunks(index, place.lat, place.lon))), ...(await store.records(wide.map(([p]) => p)))];
@@ -474,7 +473,7 @@ export async function search(store, query) {
   const lists = (r) => r.here.length || r.nearby.length || r.covers.length || r.seat.length;
   if (names.length || places.some(lists)) places = places.filter(lists);
   // clearview.search.shown_once: no agency twice on a page.
-  const placed = new Set(places.flatMap((r) => [...(r.here.all || r.here.map((a) => a.p)), ...r.nearby.map((n) => n.agency.p), ...r.seat.map((a) => a.p)]));
+  const placed = new Set(places.flatMap((r) => [...(r.here.all || r.here.map((a) => a.p)), ...(r.nearby.all || r.nearby.map((n) => n.agency.p)), ...r.seat.map((a) => a.p)]));
   // One card with all its reasons: [wording key, place] by position.
   const also = new Map();
   const add = (p, reason) => also.set(p, [...(also.get(p) || []), reason]);
@@ -672,7 +671,7 @@ const inFull = (result, position) => !position || ["country", "state"].includes(
 
 const listed = (r) => r.here.length || r.nearby.length || r.covers.length || r.seat.length;
 
-// How many a list holds: a state's or country's here list is its first screen, with its count (Store.screen).
+// How many a list holds: a long list is its first screen, with its count (Store.screen, Store.lists).
 const total = (list) => list.total ?? list.length;
 
 // clearview/wording.py's say: the sentence of that key, one or many by n, filled in (as text, never as HTML).
@@ -697,7 +696,7 @@ async function show({ query, store, index, names, places, also }) {
   const placeAnswer = (r) => {
     const first = r.here.length ? say("here", total(r.here), { place: r.place.label }) : r.seat.length ? "" : say("none_here", undefined, { place: r.place.label });
     const capital = r.seat.length ? say("capital", r.seat.length, { place: r.place.label }) : "";
-    return [first, capital].filter(Boolean).join(" ") + (r.nearby.length ? ` ${say("nearby", r.nearby.length)}` : "");
+    return [first, capital].filter(Boolean).join(" ") + (r.nearby.length ? ` ${say("nearby", total(r.nearby))}` : "");
   };
   const answer = [names.length ? say("names", names.length) : "", places.length ? placeAnswer(places[0]) : ""];
   const parts = [element("h1", say("results", undefined, { query })), element("p", answer.filter(Boolean).join(" "), { className: "answer" })];
@@ -720,7 +719,7 @@ async function show({ query, store, index, names, places, also }) {
     if (result.here.length) {
       section.append(element("h3", say(town ? "in_town" : "in_place")), ...cardList(result.here.map((agency) => ({ agency })), total(result.here)));
     }
-    if (result.nearby.length) section.append(element("h3", say("within")), ...cardList(result.nearby, result.nearby.length));
+    if (result.nearby.length) section.append(element("h3", say("within")), ...cardList(result.nearby, total(result.nearby)));
     if (result.seat.length) section.append(element("h3", say("in_capital")), ...cardList(result.seat.map((agency) => ({ agency })), result.seat.length));
     if (result.covers.length) {
       const details = element("details", "", { className: "covers" });

@@ -107,39 +107,44 @@ def test_a_state_or_country_answer_fetches_its_first_screen_not_its_agencies(syn
     assert not [url for url in answers[country]["fetched"] if "/search/agencies/" in url]
 
 
-def test_a_town_among_many_neighbours_fetches_its_first_screen_and_answers_as_the_live_one(synthetic_db: Path):
-    """Where the synthetic agencies crowd (a city and its suburbs), a town's answer holds more than a screen here and
-    nearby: the static search fetches the town's part and the first screen's records, not every agency within
-    NEARBY_KM, and answers as the live one does."""
+def test_a_place_among_many_neighbours_fetches_its_first_screen_and_answers_as_the_live_one(synthetic_db: Path):
+    """Where the synthetic agencies crowd (a city and its suburbs), a town's, county's or ZIP code's answer holds more
+    than a screen here and nearby: the static search fetches the place's lists part and the first screen's records,
+    not every agency within NEARBY_KM, and answers as the live one does."""
+    import zipcodes
+
     from clearview import gazetteer
-    from clearview.search import AGENCIES_SQL, AgencyIndex, place_result, search
+    from clearview.search import AGENCIES_SQL, AgencyIndex, search
     from clearview.wording import SHOWN
 
     with sqlite3.connect(synthetic_db) as connection:
         connection.row_factory = sqlite3.Row
         index = AgencyIndex([dict(row) for row in connection.execute(AGENCIES_SQL)])
-        towns = [
-            f"{row[0]}, {row[1]}"
-            for row in connection.execute(
-                "select city, state_province from agencies where city != '' group by 1, 2 order by count(*) desc, 1, 2"
-            )
-        ]
+        crowded_first = connection.execute(
+            "select city, county, state_province from agencies where city != '' and county != '' "
+            "group by 1, 2, 3 order by count(*) desc, 1, 2, 3 limit 40"
+        ).fetchall()
     places = gazetteer.load()
+    queries = {"city": [], "county": [], "zip": []}
+    for city, county, state in crowded_first:
+        queries["city"].append(f"{city}, {state}")
+        queries["county"].append(f"{county}, {state}")
+        queries["zip"] += [z["zip_code"] for z in zipcodes.filter_by(city=city)[:2]]
 
-    def listed(query: str) -> int:
+    def long(query: str) -> bool:
         found = search(index, query, places).places
-        return len(found[0].here) + len(found[0].nearby) if found else 0
+        return bool(found) and len(found[0].here) + len(found[0].nearby) > SHOWN
 
-    crowded = [town for town in towns[:40] if listed(town) > SHOWN]
-    assert len(crowded) >= 5  # the generator crowds towns; if it stops, this test must find others
+    crowded = {kind: [q for q in dict.fromkeys(found) if long(q)] for kind, found in queries.items()}
+    # The generator crowds agencies around cities; if it stops, this test must find crowded places another way.
+    assert all(crowded.values()), crowded
+    every = [query for found in crowded.values() for query in found]
     with serve(synthetic_db) as base:
-        answers_agree(synthetic_db, crowded, node_answers(base, crowded))
-        fetched = node_answers(base, crowded, FETCHED)
-    for town in crowded:
-        result = place_result(index, search(index, town, places).places[0].place)
-        urls = fetched[town]["fetched"]
-        assert len([url for url in urls if "/search/towns/" in url]) == 1, town
+        answers_agree(synthetic_db, every, node_answers(base, every))
+        fetched = node_answers(base, every, FETCHED)
+    for query in every:
+        urls = fetched[query]["fetched"]
+        assert len([url for url in urls if "/search/lists/" in url]) == 1, query
         # The first screen's records lie side by side (a town's agencies share its point; the nearest, theirs):
         # a few chunks, however many agencies are within reach.
-        chunks = [url for url in urls if "/search/agencies/" in url]
-        assert len(chunks) <= 8, (town, len(chunks), len(result.here) + len(result.nearby))
+        assert len([url for url in urls if "/search/agencies/" in url]) <= 8, query
