@@ -70,12 +70,15 @@ class FacetValue:
 
 def facet_values(facet: Facet, agencies: list[dict]) -> list[FacetValue]:
     """Each value with its agencies (in the order given), in the facet's own order."""
-    values: dict[str, FacetValue] = {}
+    values: dict[str, FacetValue] = {}  # by slug
+    by_key: dict[str, FacetValue] = {}  # a key slugified once, not once an agency (2.4 s at 100,000 agencies)
     for agency in agencies:
         value = facet.value(agency)
         if value is None:
             continue
         key, label, sort = value
-        slug = slugify(key) or "none"
-        values.setdefault(slug, FacetValue(slug, label, (sort, label))).agencies.append(agency)
+        if key not in by_key:
+            slug = slugify(key) or "none"
+            by_key[key] = values.setdefault(slug, FacetValue(slug, label, (sort, label)))
+        by_key[key].agencies.append(agency)
     return sorted(values.values(), key=lambda v: v.sort)

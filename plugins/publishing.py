@@ -4,13 +4,14 @@ the site's description, and the agency summary."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 
 from clearview import routes
-from clearview.app import absolute_url, site_path
+from clearview.app import absolute_url, absolute_urls, site_path
 from clearview.cache import once_per_database
 from clearview.publishing import (
     AGENCY_CHANGES_SQL,
@@ -28,7 +29,7 @@ DATABASE = "clearview"
 
 
 def addresses(datasette, request):
-    return lambda path: absolute_url(datasette, request, path)
+    return absolute_urls(datasette, request)
 
 
 async def feed_atom(datasette, request):
@@ -48,7 +49,8 @@ async def sitemap_xml(datasette, request):
 
     part = request.url_vars.get("part")
     every = await once_per_database(datasette.get_database(DATABASE), "sitemap", paths)
-    body = sitemap(every, addresses(datasette, request), int(part) if part else None)
+    # 50,000 addresses a part: written beside the event loop, which serves other readers meanwhile.
+    body = await asyncio.to_thread(sitemap, every, addresses(datasette, request), int(part) if part else None)
     if body is None:
         raise NotFound("No such part of the sitemap")
     return Response(body, content_type="application/xml; charset=utf-8")

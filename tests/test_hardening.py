@@ -8,7 +8,7 @@ import asyncio
 
 import pytest
 
-from clearview import sql_limits
+from clearview import routes, sql_limits
 from clearview.cache import once_per_database
 from tests.conftest import ROOT
 
@@ -170,6 +170,39 @@ async def test_the_database_download_etag_follows_the_file(real_db, tmp_path):
 async def test_text_is_gzipped_for_clients_that_ask(real_site):
     response = await real_site.client.get("/map/agencies.geojson", headers={"accept-encoding": "gzip"})
     assert response.headers["content-encoding"] == "gzip" and response.json()["features"]
+    # Gzipped once (as it was built), and the same as the plain answer.
+    plain = await real_site.client.get("/map/agencies.geojson", headers={"accept-encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.json() == response.json()
+    assert "accept-encoding" in response.headers["vary"].lower()
+
+
+async def test_what_a_first_request_builds_is_built_beside_the_event_loop(real_db, monkeypatch):
+    """No single request holds the server: the browse page's facets and the map's markers and popups, built when
+    first asked for, are built in a thread while the server's loop answers other readers (bench/run.py measures how
+    long other requests wait meanwhile)."""
+    import threading
+
+    from clearview import browse, cache, markers
+    from tests.conftest import make_datasette
+
+    monkeypatch.setattr(cache, "_answers", {})  # built afresh here, not by an earlier test
+    on_loop: dict[str, bool] = {}
+
+    def watch(module, name: str) -> None:
+        original = getattr(module, name)
+
+        def watched(*args, **kwargs):
+            on_loop[name] = threading.current_thread() is threading.main_thread()
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, watched)
+
+    for module, name in ((browse, "slugify"), (markers, "markers"), (markers, "details")):
+        watch(module, name)
+    site = make_datasette(real_db)
+    for path in ("/browse", routes.path("map_markers"), routes.path("map_details") + "0.json"):
+        assert (await site.client.get(path)).status_code == 200, path
+    assert on_loop == {"slugify": False, "markers": False, "details": False}
 
 
 def test_a_csv_cell_longer_than_the_csv_modules_default_limit_streams_whole():
