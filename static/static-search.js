@@ -688,7 +688,10 @@ async function show({ query, store, index, names, places, also }) {
   const say = sayer(index);
   const shown = index.constants.shown;
   if (!names.length && !places.some(listed)) return showSaid(store, index, await searchSaid(store, query));
-  const named = (await store.records(names.slice(0, shown).map((found) => found.p))).map((agency, i) => ({ agency, alias: names[i].alias }));
+  // A name's card needs only its position, unless it matched an alias: the record says how that is written.
+  const first = names.slice(0, shown);
+  const aliased = new Map((await store.records(first.filter((found) => found.alias).map((found) => found.p))).map((a) => [a.p, a]));
+  const named = first.map((found) => ({ agency: aliased.get(found.p) || { p: found.p }, alias: found.alias }));
   const shownHere = places.filter(inFull).flatMap((r) => [...r.here.slice(0, shown), ...r.nearby.slice(0, shown).map((n) => n.agency), ...r.seat.slice(0, shown)]);
   const cards = await cardsOf(store, [...named.map((found) => found.agency), ...shownHere]);
   const cardList = (found, total) => listOf(index, found, total, cards, also);
