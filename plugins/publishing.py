@@ -28,10 +28,6 @@ from clearview.sql_limits import own_rows
 DATABASE = "clearview"
 
 
-def addresses(datasette, request):
-    return absolute_urls(datasette, request)
-
-
 async def feed_atom(datasette, request):
     async def entries(database) -> tuple[list[dict], list[dict]]:
         releases = await own_rows(database, RELEASES_SQL)
@@ -39,7 +35,7 @@ async def feed_atom(datasette, request):
 
     releases, changes = await once_per_database(datasette.get_database(DATABASE), "feed", entries)
     title = datasette.metadata("title") or "Clearview Usage Database"
-    body = feed(title, releases, changes, addresses(datasette, request))
+    body = feed(title, releases, changes, absolute_urls(datasette, request))
     return Response(body, content_type="application/atom+xml; charset=utf-8")
 
 
@@ -50,7 +46,7 @@ async def sitemap_xml(datasette, request):
     part = request.url_vars.get("part")
     every = await once_per_database(datasette.get_database(DATABASE), "sitemap", paths)
     # 50,000 addresses a part: written beside the event loop, which serves other readers meanwhile.
-    body = await asyncio.to_thread(sitemap, every, addresses(datasette, request), int(part) if part else None)
+    body = await asyncio.to_thread(sitemap, every, absolute_urls(datasette, request), int(part) if part else None)
     if body is None:
         raise NotFound("No such part of the sitemap")
     return Response(body, content_type="application/xml; charset=utf-8")
@@ -61,7 +57,7 @@ AGENCY_IDS_SQL = "select agency_id from agencies order by agency_id"
 
 async def robots_txt(datasette, request):
     rules = (datasette.plugin_config("clearview") or {}).get("robots", "User-agent: *\nDisallow:")
-    return Response.text(robots(rules, addresses(datasette, request)))
+    return Response.text(robots(rules, absolute_urls(datasette, request)))
 
 
 @hookimpl

@@ -62,18 +62,18 @@ async def search_index(datasette, request):
                 for agency in agencies
             ]
 
-        # Every agency's card (a minute at 100,000 agencies), rendered in a thread with a loop of its own: the
-        # template awaits nothing, so on the server's loop it would hold every other request until done.
+        # Every agency's card, rendered in a thread with a loop of its own: the template awaits nothing, so on the
+        # server's loop 100,000 of them would hold every other request until done.
         cards = await asyncio.to_thread(asyncio.run, render())
         places = await asyncio.to_thread(gazetteer.load)
 
         async def build_places(database) -> dict[str, str]:
             return await asyncio.to_thread(place_parts, agencies, places)
 
-        places_and_towns = await once_per_database(database, "search_places", build_places)
+        places_and_lists = await once_per_database(database, "search_places", build_places)
         said_rows = await own_rows(database, "select * from said order by rowid")
         sources = await own_rows(database, SAID_SOURCES_SQL)
-        return await asyncio.to_thread(browser_index, agencies, places, cards, places_and_towns, said_rows, sources)
+        return await asyncio.to_thread(browser_index, agencies, places, cards, places_and_lists, said_rows, sources)
 
     # The cards hold links under the base path: one index per base path.
     name = "search_index " + datasette.setting("base_url")

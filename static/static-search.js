@@ -343,7 +343,6 @@ async function findPlaces(store, index, text) {
   return found.concat(counties, towns).filter((place) => !seen.has(place.label) && seen.add(place.label));
 }
 
-// clearview.search.distance_km
 // A list of which only the first records are at hand: how many it holds (total) and where they all are (all), from
 // runs of positions ([first, length, ...]).
 function screenList(first, count, where) {
@@ -353,6 +352,7 @@ function screenList(first, count, where) {
   return first;
 }
 
+// clearview.search.distance_km
 function distanceKm(lat1, lon1, lat2, lon2) {
   const radians = (degrees) => (degrees * Math.PI) / 180;
   const [phi1, phi2] = [radians(lat1), radians(lat2)];
