@@ -135,6 +135,27 @@ async def test_concurrent_first_requests_compute_an_answer_once():
     assert answers == ["answer"] * 20 and calls == 1
 
 
+async def test_an_answer_kept_for_the_database_is_left_out_of_the_cycle_collectors_passes(monkeypatch):
+    """A kept answer lives as long as the database: a full collection pass over a search index built at 100,000
+    agencies paused a reader's request 170 ms (bench/RESULTS.md: the place search's p95)."""
+    import gc
+
+    from clearview import cache
+
+    monkeypatch.setattr(cache, "_answers", {})
+
+    class Database:
+        hash, path = "kept-hash", "kept.db"
+
+    async def compute(database):
+        return [[n] for n in range(1_000)]  # lists: containers the collector would scan
+
+    answer = await once_per_database(Database(), "kept", compute)
+    assert gc.is_tracked(answer[0])
+    # The collector's generations no longer hold it: it is in the permanent one (gc.freeze).
+    assert not any(found is answer[0] for found in gc.get_objects())
+
+
 async def test_assets_and_reader_pages_carry_cache_control_and_an_etag_that_answers_304(real_site):
     for path, max_age in (
         ("/static/site.css", "max-age=86400"),
