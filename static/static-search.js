@@ -144,15 +144,15 @@ export class Store {
     return screenList([...first], count, where);
   }
 
-  // A town, county or ZIP code whose answer is longer than a screen (clearview.search_index.Lists): its here list as
-  // above, and its neighbours nearest first, of which only the first screen's records are fetched (the rest are
-  // positions).
+  // A town, county or ZIP code whose answer is longer than a screen (clearview.search_index.Lists): its here list and
+  // its neighbours (nearest first) as their first screen's positions, in order, with the count and where all are. No
+  // record is fetched: a card needs only its position, and a place the page names on its "Did you mean" line shows
+  // none.
   async lists(n) {
     const { count, first, where, nearby, nearest, near } = await this.part(`lists/${n}`);
-    const positions = nearest.filter((_, i) => i % 2 === 0);
-    const records = await this.records([...first, ...positions]);
-    const shown = positions.map((p, i) => ({ agency: records[first.length + i], km: nearest[2 * i + 1] }));
-    return { here: screenList(records.slice(0, first.length), count, where), nearby: screenList(shown, nearby, near) };
+    const shown = [];
+    for (let i = 0; i < nearest.length; i += 2) shown.push({ agency: { p: nearest[i] }, km: nearest[i + 1] });
+    return { here: screenList(first.map((p) => ({ p })), count, where), nearby: screenList(shown, nearby, near) };
   }
 
   // clearview.search_index.front_coded, read back once.
@@ -398,7 +398,7 @@ async function placeResult(store, index, place) {
   } else {
     here = (await store.records(place.named)).filter((a) => sameCountry(a) && sameState(a));
   }
-  here.sort(byOrder);
+  if (!long) here.sort(byOrder); // a long list comes in order
   const isHere = here.all || new Set(here.map((a) => a.p));
   let covers = [];
   for (const key of new Set([place.regionKey, `${place.country}|`])) {

@@ -516,8 +516,11 @@ STATIC_ANSWERS = """async ([moduleUrl, indexUrl, queries]) => {
     const places = [];
     for (const p of r.places) {
       const covers = await store.records(p.covers);
-      places.push([p.place.label, p.place.kind, p.here.slice(0, shown).map((a) => a.id),
-        p.nearby.slice(0, shown).map((n) => [n.agency.id, n.km]), p.nearby.total ?? p.nearby.length,
+      // A long list's first screen is positions; its records are fetched here only to name them.
+      const here = await store.records(p.here.slice(0, shown).map((a) => a.p));
+      const nearby = await store.records(p.nearby.slice(0, shown).map((n) => n.agency.p));
+      places.push([p.place.label, p.place.kind, here.map((a) => a.id),
+        nearby.map((a, i) => [a.id, p.nearby[i].km]), p.nearby.total ?? p.nearby.length,
         covers.map((a) => a.id), p.seat.map((a) => a.id), p.here.total ?? p.here.length]);
     }
     const names = await store.records(r.names.map((f) => f.p));
