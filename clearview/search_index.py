@@ -85,10 +85,9 @@ def z_order(latitude: float, longitude: float) -> int:
     return code
 
 
-def place_parts(agencies: list[dict], places: Gazetteer) -> dict[str, str]:
+def place_parts(index: search.AgencyIndex, places: Gazetteer) -> dict[str, str]:
     """The places/<n>.json shards and the lists/<n>.json parts, by path: they do not depend on the base path, so one
     set serves every build."""
-    index = search.AgencyIndex(agencies)
     lists = Lists(index, {o: p for p, o in enumerate(chunk_order(index))})
     shards = sharded(place_entries(places, lists))
     return {f"places/{n}": shard for n, shard in enumerate(shards)} | {
@@ -140,7 +139,7 @@ class Lists:
 
 
 def browser_index(
-    agencies: list[dict],
+    index: search.AgencyIndex,
     places: Gazetteer,
     cards: list[str],
     place_parts: dict[str, str],
@@ -149,7 +148,6 @@ def browser_index(
 ) -> dict[str, str]:
     """Every part, as JSON text by its path under /search/ ("index", "words/0", ...); cards[i] is agency i's;
     said_rows the said table in its order, and the sources they cite."""
-    index = search.AgencyIndex(agencies)
     order = chunk_order(index)
     position = {o: p for p, o in enumerate(order)}  # each record keeps its index position as "o"
     said_parts = said_index(said_rows, sources, {a["agency_id"]: position[o] for o, a in enumerate(index.agencies)})

@@ -50,7 +50,8 @@ async def search_page(datasette, request):
 
 async def search_index(datasette, request):
     async def build(database) -> dict[str, str]:
-        agencies = (await agency_index(datasette.get_database(DATABASE))).agencies
+        index = await agency_index(database)  # the one the live search reads, not another of the same rows
+        agencies = index.agencies
         card = datasette.jinja_env.from_string(
             '{% from "_agency_card.html" import agency_card with context %}{{ agency_card(found) }}'
         )
@@ -68,12 +69,12 @@ async def search_index(datasette, request):
         places = await asyncio.to_thread(gazetteer.load)
 
         async def build_places(database) -> dict[str, str]:
-            return await asyncio.to_thread(place_parts, agencies, places)
+            return await asyncio.to_thread(place_parts, index, places)
 
         places_and_lists = await once_per_database(database, "search_places", build_places)
         said_rows = await own_rows(database, "select * from said order by rowid")
         sources = await own_rows(database, SAID_SOURCES_SQL)
-        return await asyncio.to_thread(browser_index, agencies, places, cards, places_and_lists, said_rows, sources)
+        return await asyncio.to_thread(browser_index, index, places, cards, places_and_lists, said_rows, sources)
 
     # The cards hold links under the base path: one index per base path.
     name = "search_index " + datasette.setting("base_url")
