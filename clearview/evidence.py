@@ -24,11 +24,12 @@ AMOUNT_WORDS = [
     *("hundratals", "tusentals", "hundrevis", "tusenvis", "docena", "docenas", "cientos", "centenas", "milhares"),
 ]
 DIGITS = re.compile(r"\d{1,3}(?:[,.\u00a0\u202f\u2009 ]\d{3})+(?!\d)|\d+")
+NOT_DIGIT = re.compile(r"\D")
 
 
 def numbers_in(text: str) -> set[int]:
     """Every whole number written in digits, thousands separated by comma, point or space, or not at all."""
-    return {int(re.sub(r"\D", "", match)) for match in DIGITS.findall(text)}
+    return {int(NOT_DIGIT.sub("", match)) for match in DIGITS.findall(text)}
 
 
 @cache
@@ -64,9 +65,11 @@ def count_unstated(count: dict[str, str]) -> str:
 
 def unstated(reported: str, quote: str) -> str:
     """The part of the count's wording its quote does not state ('' when the quote states it all)."""
-    folded = fold(quote)
     quoted_numbers = numbers_in(quote)
     numbers = numbers_in(reported)
+    if numbers and numbers <= quoted_numbers:
+        return ""  # every number in digits in the quote: the common case, told before folding the quote
+    folded = fold(quote)
     for number in sorted(numbers):
         if number not in quoted_numbers and not any(word in folded for word in in_words(number)):
             return f"{number:,}"

@@ -129,6 +129,10 @@ def headline_count(counts: list[Row], searches: set[str]) -> Row | None:
     """The count the site leads with. Each row has measure, period, date, range_stated and the bounds."""
     of_searches = [c for c in counts if c["measure"] in searches]
     leaked = [c for c in of_searches if c["period"] == LEAKED]
+    # A count alone leads without being ranked (ranking reads its quote for its number).
+    candidates = leaked or of_searches
+    if len(candidates) == 1:
+        return candidates[0]
     if leaked:
         # The strongest statement: a range a source states, then the narrowest bounds, the highest floor, the latest.
         return min(

@@ -29,10 +29,10 @@ FACTS = {"statement": "Statement", "quote": "Source's words", "title": "Source t
 # Every text a reader may search, with the agency and source it belongs to; a source's title has no agency.
 TEXTS_SQL = """
 select agency_id, 'statement' as fact, statement as text, source_id from responses where statement is not null
-union select agency_id, 'quote', evidence_quote, source_id from responses where evidence_quote is not null
-union select agency_id, 'quote', response_evidence, source_id from responses where response_evidence is not null
-union select agency_id, 'quote', evidence_quote, source_id from search_counts where evidence_quote is not null
-union select null, 'title', title, source_id from sources where title is not null
+union all select agency_id, 'quote', evidence_quote, source_id from responses where evidence_quote is not null
+union all select agency_id, 'quote', response_evidence, source_id from responses where response_evidence is not null
+union all select agency_id, 'quote', evidence_quote, source_id from search_counts where evidence_quote is not null
+union all select null, 'title', title, source_id from sources where title is not null
 """
 
 
@@ -45,7 +45,8 @@ def said_rows(db: sqlite3.Connection) -> Iterator[tuple]:
     seen: set[tuple] = set()
     group = None
     # Read as they come, not all at once, and a sentence can repeat only within one agency's fact from one source:
-    # at 1,000,000 agencies the whole list and the whole set held a gigabyte.
+    # at 1,000,000 agencies the whole list and the whole set held a gigabyte. The texts come "union all": a text twice
+    # in a group is met twice side by side, and its sentences are kept once by seen, without SQLite's own dedupe.
     for agency_id, fact, text, source_id in db.execute(TEXTS_SQL + " order by agency_id, source_id, fact, text"):
         if (agency_id, source_id, fact) != group:
             group, seen = (agency_id, source_id, fact), set()
