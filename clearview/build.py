@@ -5,7 +5,8 @@
 
 Any problem stops the build with a message naming file, line, column, value and fix, and the last good database
 stays where it was: the new one is written beside it and renamed into place. The large files (agencies, responses,
-search counts) pass through a staging SQLite database, where the checks across rows run.
+search counts) pass through a staging SQLite database, where the checks across rows run. Two processes share the work
+(beside): the agencies' file is read in the second, and the second half of the agencies summarised there.
 
 Usage: python build_db.py [--data DIR] [--db PATH]; make add and make release call build().
 """
@@ -19,19 +20,22 @@ import difflib
 import gc
 import io
 import json
+import multiprocessing
 import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import groupby
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TypeVar
 
 from clearview import gazetteer, headline, transaction
-from clearview.load import Output, Staging, index
+from clearview.load import Output, Share, Staging, index
 from clearview.normalise import (
     clean_code,
     clean_date,
@@ -42,6 +46,7 @@ from clearview.normalise import (
     subdivision_name,
 )
 from clearview.progress import bar, progress
+from clearview.said import agency_texts, said_rows, title_texts
 from clearview.schema import (
     CODE_COLUMNS,
     DATE_COLUMNS,
@@ -64,6 +69,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CHUNK = 10_000  # rows of a large file read, checked and staged at a time
 # The csv module's own limit (131,072) would report a long value as bad CSV; the length check names it instead.
 csv.field_size_limit(sys.maxsize)
+T = TypeVar("T")
 
 
 @dataclass
@@ -77,19 +83,98 @@ class Read:
     problems: list[Problem] = field(default_factory=list)  # its rows
     cited: set[str] = field(default_factory=set)  # the sources responses and counts cite
 
+    def unreadable_before(self, name: str) -> int:
+        """How many of the problems with files are with files read before name's in TABLES' order."""
+        earlier = {f"data/{n}.csv" for n in list(TABLES)[: list(TABLES).index(name)]}
+        return sum(problem.file in earlier for problem in self.unreadable)
 
-def read(data_dir: Path, staging: Staging) -> Read:
-    """Every raw file, cleaned and checked a chunk at a time: the small ones kept, the large ones staged."""
+
+# Read in a process of its own while this one reads the rest: the largest file, with its spellings to stage.
+APART = "agencies"
+
+
+def read(data_dir: Path, folder: Path) -> tuple[Read, Staging]:
+    """Every raw file, cleaned and checked a chunk at a time: the small ones kept, the large ones staged (APART in
+    a second process, into a staging file of its own that the first then attaches)."""
+    before, after = list(TABLES)[: list(TABLES).index(APART)], list(TABLES)[list(TABLES).index(APART) + 1 :]
+    staging = Staging(folder / "staging.sqlite", before + after)
     found = Read(rows=dict.fromkeys(TABLES, 0))
-    for name in TABLES:
+    read_files(data_dir, before, found, staging)
+    # Forked once the files its checks read (the vocabularies, the sources) are in found.small.
+    apart_path = folder / f"{APART}.sqlite"
+    with beside(read_apart, data_dir, apart_path, found) as apart:
+        # Quiet: the second process draws its bar for the largest file, and two processes' bars would overwrite.
+        read_files(data_dir, after, found, staging, quiet=True)
+        staging.index()
+        part = apart()
+    # The file's problems go where reading the files in order would have put them.
+    at = found.unreadable_before(APART)
+    found.unreadable[at:at] = part.unreadable
+    found.problems += part.problems
+    found.rows[APART] = part.rows[APART]
+    staging.attach(apart_path, [APART])
+    return found, staging
+
+
+def read_apart(data_dir: Path, path: Path, found: Read) -> Read:
+    part = Read(small=found.small, rows={APART: 0})
+    staging = Staging(path, [APART])
+    read_files(data_dir, [APART], part, staging)
+    staging.index()
+    staging.db.close()
+    return part
+
+
+def read_files(data_dir: Path, names: list[str], found: Read, staging: Staging, quiet: bool = False) -> None:
+    for name in names:
         label = f"data/{name}.csv"
         kept: list[Row] = []
-        with bar(f"read {name}") as counted:
+        with bar(f"read {name}", quiet=quiet) as counted:
             for chunk in read_file(data_dir / f"{name}.csv", label, found.unreadable):
                 counted.update(len(chunk))
                 read_chunk(name, chunk, found, staging, kept)
         found.small[name] = kept
-    return found
+
+
+@contextmanager
+def beside(work: Callable[..., T], *args: object) -> Iterator[Callable[[], T]]:
+    """work(*args) run in a forked process while the with block runs; calling what it gives waits for the result
+    (work's own exception, such as an OSError, raised here). The process is stopped if the block ends early (an
+    error, an interrupt), so nothing is left writing into the build's folder."""
+    receive, send = multiprocessing.Pipe(duplex=False)
+    process = multiprocessing.get_context("fork").Process(target=send_result, args=(send, work, args), daemon=True)
+    process.start()
+    send.close()
+
+    def result() -> T:
+        try:
+            outcome, value = receive.recv()
+        except EOFError:
+            process.join()
+            raise RuntimeError(f"the build's second process ended early (exit code {process.exitcode})") from None
+        if outcome == "error":
+            raise value
+        return value
+
+    try:
+        yield result
+    finally:
+        if process.is_alive():
+            process.terminate()
+        process.join()
+        receive.close()
+
+
+def send_result(send: Connection, work: Callable[..., T], args: tuple) -> None:
+    try:
+        result = ("ok", work(*args))
+    except BaseException as error:  # noqa: BLE001 - every failure goes back to be raised in the first process
+        result = ("error", error)
+    try:
+        send.send(result)
+    except Exception as error:  # noqa: BLE001 - an exception that cannot be pickled still says what it was
+        send.send(("error", RuntimeError(repr(result[1]) if result[0] == "error" else repr(error))))
+    send.close()
 
 
 def read_chunk(name: str, chunk: list[Row], found: Read, staging: Staging, kept: list[Row]) -> None:
@@ -347,15 +432,16 @@ def summarise(agency: Row, responses: list[Row], counts: list[Row], rules: Rules
 
 
 def summarised(
-    staging: Staging, rules: Rules, problems: list[Problem], total: int | None = None
-) -> Iterator[tuple[Row, list[Row]]]:
-    """Each agency geocoded and summarised, with its counts, in the order of agency_id: the three staged files
-    read side by side, never whole. A place the gazetteer does not know goes to problems."""
+    staging: Staging, share: Share, rules: Rules, problems: list[Problem]
+) -> Iterator[tuple[Row, list[Row], list[tuple]]]:
+    """Each agency of the share geocoded and summarised, with its counts and what it said (the said table's rows),
+    in the order of agency_id: the three staged files read side by side, never whole. A place the gazetteer does not
+    know goes to problems."""
     places = gazetteer.load()
-    responses = groupby(staging.rows("responses"), key=lambda row: row["agency_id"])
-    counts = groupby(staging.rows("search_counts"), key=lambda row: row["agency_id"])
+    responses = groupby(staging.rows("responses", share), key=lambda row: row["agency_id"])
+    counts = groupby(staging.rows("search_counts", share), key=lambda row: row["agency_id"])
     next_count = next(counts, None)
-    for agency in progress(staging.rows("agencies"), "geocode, summarise", total):
+    for agency in progress(staging.rows("agencies", share), "geocode, summarise", share.count):
         agency_id = agency["agency_id"]
         # Every agency has a response and every response an agency (check_across), so the two run in step.
         _, own_responses = next(responses)
@@ -367,7 +453,21 @@ def summarised(
         if problem:
             problems.append(problem)
             continue
-        yield summarise(agency, list(own_responses), own_counts, rules), own_counts
+        own_responses = list(own_responses)
+        own_said = list(said_rows(agency_id, agency_texts(own_responses, own_counts)))
+        yield summarise(agency, own_responses, own_counts, rules), own_counts, own_said
+
+
+def load_share(staging: Staging, share: Share, rules: Rules, path: Path) -> tuple[dict[str, str], list[Problem]]:
+    """A share of the agencies summarised into a database of its own, in a second process: the countries they are
+    in, and the places the gazetteer does not know."""
+    os.environ["NO_PROGRESS"] = "1"  # the first process's bar is the one drawn
+    gazetteer.forget()  # and these connections are this process's own
+    staging.reconnect()
+    output, unplaced = Output(path), []
+    countries = output.agencies(summarised(staging, share, rules, unplaced))
+    output.close()
+    return countries, unplaced
 
 
 def build(
@@ -389,13 +489,11 @@ def build(
 
 
 def build_in(folder: Path, data_dir: Path, db_path: Path, allow_removed: bool, step: Steps) -> dict[str, int]:
-    staging = Staging(folder / "staging.sqlite")
     with step("read, clean, check rows"):
-        found = read(data_dir, staging)
+        found, staging = read(data_dir, folder)
     if found.unreadable:
         raise BuildError(found.unreadable)
     with step("check across files"):
-        staging.index()
         problems = found.problems + check_across(staging.db, found.small, found.cited)
     if problems:
         raise BuildError(sorted(problems, key=lambda problem: (problem.file, problem.line)))
@@ -405,10 +503,17 @@ def build_in(folder: Path, data_dir: Path, db_path: Path, allow_removed: bool, s
         output = Output(folder / "clearview.sqlite")
         output.small(found.small)
         output.release_state(unreleased(data_dir))
-        unplaced: list[Problem] = []
-        output.agencies(summarised(staging, Rules(found.small), unplaced, found.rows["agencies"]))
-        if unplaced:
-            raise BuildError(sorted(unplaced, key=lambda problem: problem.line))
+        output.said(said_rows(None, title_texts(found.small["sources"])))  # the titles first, as they sort
+        rules, (first, second), unplaced = Rules(found.small), staging.halves(), []
+        gazetteer.load()  # its store made, if this machine has none, before two processes look for it
+        # The second half in a second process, written to a database of its own and appended after the first's.
+        with beside(load_share, staging, second, rules, folder / "second.sqlite") as other:
+            countries = output.agencies(summarised(staging, first, rules, unplaced))
+            other_countries, other_unplaced = other()
+        if unplaced or other_unplaced:
+            raise BuildError(sorted(unplaced + other_unplaced, key=lambda problem: problem.line))
+        output.append(folder / "second.sqlite")
+        output.countries(countries | other_countries)
         output.copy(staging, "responses")
         output.views()
         output.close()

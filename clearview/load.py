@@ -10,11 +10,11 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from pathlib import Path
+from typing import NamedTuple
 
 import sqlite_utils
 
 from clearview.charts import charts
-from clearview.said import said_rows
 from clearview.schema import (
     INTEGER_COLUMNS,
     TABLES,
@@ -30,20 +30,23 @@ class Staging:
     """Every file as cleaned, each row with its line, in a SQLite database beside the build: the checks across rows
     run there (validate.check_across), and summarise reads the large ones (validate.STREAMED) back by agency."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, names: list[str]) -> None:
+        """A staging file for the files named (the agencies' comes with their spellings)."""
+        self.names, self.db_path = names, path
         self.db = sqlite3.connect(path)
         # A scratch file, deleted with the build's folder: no journal, no waiting for the disk.
         self.db.execute("pragma journal_mode = off")
         self.db.execute("pragma synchronous = off")
         self.db.execute("pragma cache_size = -32768")  # 32 MB: summarise reads by agency, not in the file's order
         # Rows appended in the file's order (_position, the rowid); index() adds the agency_id index summarise reads by.
-        for name in TABLES:
+        for name in names:
             columns = ", ".join(f"[{column}] text" for column in TABLES[name]["columns"])
             self.db.execute(f"create table [{name}] (_position integer primary key, _line integer, {columns})")
-        self.db.execute(
-            "create table spellings (country text, spelling text, line integer, state text, agency_id text, "
-            "name text, of_name integer)"
-        )
+        if "agencies" in names:
+            self.db.execute(
+                "create table spellings (country text, spelling text, line integer, state text, agency_id text, "
+                "name text, of_name integer)"
+            )
 
     def add(self, name: str, rows: list[Row]) -> None:
         """Rows of a file, in its order: each keeps its place (_position), which becomes its rowid in the database."""
@@ -60,16 +63,49 @@ class Staging:
 
     def index(self) -> None:
         # Each file's id, which references look up, and the agency_id summarise reads the large files by.
-        for name in TABLES:
+        for name in self.names:
             for column in {TABLES[name]["key"][0], "agency_id"} & set(TABLES[name]["columns"]):
                 self.db.execute(f"create index [{name}_{column}] on [{name}] ([{column}])")
-        self.db.execute("create index spellings_spelling on spellings (country, spelling)")
+        if "agencies" in self.names:
+            self.db.execute("create index spellings_spelling on spellings (country, spelling)")
+        self.db.commit()
 
-    def rows(self, name: str) -> Iterator[Row]:
-        """The staged rows by agency_id (ties in file order), each with its _position in the file."""
-        cursor = self.db.execute(f"select * from [{name}] order by agency_id, _position")
+    def attach(self, path: Path, names: list[str]) -> None:
+        """Another staging file's tables (names), read as this one's: SQLite finds a table in any attached file."""
+        self.db.execute(f"attach database ? as [{path.stem}]", [str(path)])
+        self.names += names
+
+    def rows(self, name: str, share: Share) -> Iterator[Row]:
+        """The staged rows of a share of the agencies by agency_id (ties in file order), each with its _position."""
+        before = "" if share.after is None else " and agency_id < :after"
+        cursor = self.db.execute(
+            f"select * from [{name}] where agency_id >= :first{before} order by agency_id, _position", share._asdict()
+        )
         names = [column[0] for column in cursor.description]
         return (dict(zip(names, values, strict=True)) for values in cursor)
+
+    def halves(self) -> tuple[Share, Share]:
+        """The agencies in two shares by agency_id, as equal as can be."""
+        count = self.db.execute("select count(*) from agencies").fetchone()[0]
+        middle = self.db.execute("select agency_id from agencies order by agency_id limit 1 offset ?", [count // 2])
+        after = (middle.fetchone() or [None])[0]
+        return Share("", after, count // 2), Share(after or "", None, count - count // 2)
+
+    def reconnect(self) -> None:
+        """A connection of this process's own (a forked process must not use its parent's), the files attached."""
+        attached = self.db.execute("select name, file from pragma_database_list where name not in ('main', 'temp')")
+        attached = attached.fetchall()
+        self.db = sqlite3.connect(self.db_path)
+        for name, file in attached:
+            self.db.execute(f"attach database ? as [{name}]", [file])
+
+
+class Share(NamedTuple):
+    """The agencies whose agency_id is first or after it and before after (to the last where after is None)."""
+
+    first: str
+    after: str | None
+    count: int
 
 
 WHOLE = {column: int for column in INTEGER_COLUMNS | {"source_count"}}
@@ -96,6 +132,12 @@ class Output:
             self.db[name].create(
                 {column: TYPES.get(column, str) for column in columns}, pk=pk, foreign_keys=foreign_keys(name)
             )
+        # Each sentence of a statement, an evidence quote or a source's title (clearview/said.py): reporters search it
+        # in Datasette (/clearview/said?_search=), readers through /search.
+        self.db["said"].create(
+            {"agency_id": str, "fact": str, "sentence": str, "source_id": str, "words": str},
+            foreign_keys=[("agency_id", "agencies", "agency_id"), ("source_id", "sources", "source_id")],
+        )
 
     def insert(self, name: str, rows: Iterable[Row], rowid: bool = False) -> None:
         # One statement for all rows; an empty value is null, in SQLite's C rather than in a Python loop. The columns'
@@ -110,6 +152,11 @@ class Output:
                 f"insert into [{name}] ({names}) values ({marks})", map(itemgetter(*columns), rows)
             )
 
+    def said(self, rows: Iterable[tuple]) -> None:
+        """Rows of the said table (clearview.said.said_rows), in its order."""
+        with self.db.conn:
+            self.db.conn.executemany("insert into said values (?, ?, ?, ?, ?)", rows)
+
     def release_state(self, unreleased: bool) -> None:
         """Whether data/ holds changes the last release does not (every page's footer says so until make release)."""
         self.db["release_state"].insert({"unreleased": int(unreleased)})
@@ -119,22 +166,42 @@ class Output:
             if name not in STREAMED:
                 self.insert(name, rows)
 
-    def agencies(self, summarised: Iterable[tuple[Row, list[Row]]]) -> None:
-        """Each agency and its counts, at their places in their files (rowid), a batch at a time."""
+    def agencies(self, summarised: Iterable[tuple[Row, list[Row], list[tuple]]]) -> dict[str, str]:
+        """Each agency and its counts, at their places in their files (rowid), and what it said, a batch at a time;
+        the countries they are in (code: name)."""
         countries: dict[str, str] = {}
         agencies: list[Row] = []
         counts: list[Row] = []
-        for agency, own_counts in summarised:
+        said: list[tuple] = []
+        for agency, own_counts, own_said in summarised:
             countries[agency["country"]] = agency["country_name"]
             agencies.append(agency)
             counts += own_counts
+            said += own_said
             if len(agencies) >= 5_000:
                 self.insert("agencies", agencies, rowid=True)
                 self.insert("search_counts", counts, rowid=True)
-                agencies, counts = [], []
+                self.said(said)
+                agencies, counts, said = [], [], []
         self.insert("agencies", agencies, rowid=True)
         self.insert("search_counts", counts, rowid=True)
+        self.said(said)
+        return countries
+
+    def countries(self, countries: dict[str, str]) -> None:
         self.insert("countries", [{"country": code, "name": countries[code]} for code in sorted(countries)])
+
+    def append(self, path: Path) -> None:
+        """What another Output wrote (a share of the agencies, with their counts and said rows), after this one's."""
+        self.db.execute("attach database ? as share", [str(path)])
+        with self.db.conn:
+            for name in ("agencies", "search_counts"):
+                names = ", ".join(f"[{column}]" for column in loaded_columns(name))
+                self.db.conn.execute(
+                    f"insert into [{name}] (rowid, {names}) select rowid, {names} from share.[{name}] order by rowid"
+                )
+            self.db.conn.execute("insert into said select * from share.said order by rowid")
+        self.db.execute("detach database share")
 
     def copy(self, staging: Staging, name: str) -> None:
         """A staged file as it is, in file order."""
@@ -142,8 +209,7 @@ class Output:
         columns = loaded_columns(name)
         names = ", ".join(f"[{column}]" for column in columns)
         values = ", ".join(f"nullif([{column}], '')" for column in columns)
-        staged = staging.db.execute("pragma database_list").fetchone()[2]
-        self.db.execute("attach database ? as staging", [staged])
+        self.db.execute("attach database ? as staging", [str(staging.db_path)])
         with self.db.conn:
             self.db.conn.execute(
                 f"insert into [{name}] (rowid, {names}) select _position, {values} from staging.[{name}] "
@@ -265,14 +331,7 @@ def tallies(db: sqlite_utils.Database) -> None:
 
 
 def said(db: sqlite_utils.Database) -> None:
-    """Each sentence of a statement, an evidence quote or a source's title, with full-text search (clearview/said.py).
-    Reporters search it in Datasette (/clearview/said?_search=); readers through /search."""
-    db["said"].create(
-        {"agency_id": str, "fact": str, "sentence": str, "source_id": str, "words": str},
-        foreign_keys=[("agency_id", "agencies", "agency_id"), ("source_id", "sources", "source_id")],
-    )
-    with db.conn:
-        db.conn.executemany("insert into said values (?, ?, ?, ?, ?)", said_rows(db.conn))
+    """Full-text search over what was said (the said table, written with the agencies: Output.agencies)."""
     db["said"].create_index(["agency_id"])
     # The words as clearview.said folds them, not the sentence: SQLite's tokenizer would split and fold some
     # characters its own way ("¹", "ﬁ"), and then the two editions would find different sentences.

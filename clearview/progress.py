@@ -17,9 +17,10 @@ def shown() -> bool:
     return sys.stderr.isatty() and os.environ.get("CI") is None and os.environ.get("NO_PROGRESS") is None
 
 
-def bar(what: str, total: int | None = None, unit: str = " rows") -> tqdm:
-    """A bar to update by hand (bar.update(n)); a bar that draws nothing where progress is not shown."""
-    return tqdm(desc=what, total=total, unit=unit, unit_scale=True, file=sys.stderr, disable=not shown(), leave=False)
+def bar(what: str, total: int | None = None, unit: str = " rows", quiet: bool = False) -> tqdm:
+    """A bar to update by hand (bar.update(n)); a bar that draws nothing where progress is not shown, or quiet."""
+    disable = quiet or not shown()
+    return tqdm(desc=what, total=total, unit=unit, unit_scale=True, file=sys.stderr, disable=disable, leave=False)
 
 
 def progress(items: Iterable[T], what: str, total: int | None = None, unit: str = " rows") -> Iterator[T]:

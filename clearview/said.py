@@ -6,7 +6,6 @@ static/static-search.js applies the same rules (the same word pattern and foldin
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -26,35 +25,42 @@ SENTENCES_PER_AGENCY = 1  # the first that holds the phrase; the agency's page h
 
 FACTS = {"statement": "Statement", "quote": "Source's words", "title": "Source title"}
 
-# Every text a reader may search, with the agency and source it belongs to; a source's title has no agency.
-TEXTS_SQL = """
-select agency_id, 'statement' as fact, statement as text, source_id from responses where statement is not null
-union all select agency_id, 'quote', evidence_quote, source_id from responses where evidence_quote is not null
-union all select agency_id, 'quote', response_evidence, source_id from responses where response_evidence is not null
-union all select agency_id, 'quote', evidence_quote, source_id from search_counts where evidence_quote is not null
-union all select null, 'title', title, source_id from sources where title is not null
-"""
+# Every text a reader may search, as (source_id, fact, text): an agency's from its responses and counts, and the
+# sources' titles (which belong to no agency). An empty value is none.
+RESPONSE_TEXTS = (("statement", "statement"), ("quote", "evidence_quote"), ("quote", "response_evidence"))
+COUNT_TEXTS = (("quote", "evidence_quote"),)
 
 
 def sentences(text: str) -> list[str]:
     return [part.strip() for part in SENTENCE_END.split(text.strip()) if part.strip()]
 
 
-def said_rows(db: sqlite3.Connection) -> Iterator[tuple]:
-    """(agency_id, fact, sentence, source_id, its words folded), each once, in a stable order."""
-    seen: set[tuple] = set()
-    group = None
-    # Read as they come, not all at once, and a sentence can repeat only within one agency's fact from one source:
-    # at 1,000,000 agencies the whole list and the whole set held a gigabyte. The texts come "union all": a text twice
-    # in a group is met twice side by side, and its sentences are kept once by seen, without SQLite's own dedupe.
-    for agency_id, fact, text, source_id in db.execute(TEXTS_SQL + " order by agency_id, source_id, fact, text"):
-        if (agency_id, source_id, fact) != group:
-            group, seen = (agency_id, source_id, fact), set()
+def agency_texts(responses: list[dict], counts: list[dict]) -> list[tuple[str, str, str]]:
+    return [
+        (row["source_id"], fact, row[column])
+        for rows, columns in ((responses, RESPONSE_TEXTS), (counts, COUNT_TEXTS))
+        for row in rows
+        for fact, column in columns
+        if row[column]
+    ]
+
+
+def title_texts(sources: list[dict]) -> list[tuple[str, str, str]]:
+    return [(source["source_id"], "title", source["title"]) for source in sources if source["title"]]
+
+
+def said_rows(agency_id: str | None, texts: list[tuple[str, str, str]]) -> Iterator[tuple]:
+    """(agency_id, fact, sentence, source_id, its words folded) for one agency's texts (or the titles: agency_id
+    None), each sentence once per source and fact, by source, fact and text: the said table is these, the titles
+    first and then each agency in agency_id's order."""
+    group, seen = None, set()
+    for source_id, fact, text in sorted(texts):
+        if (source_id, fact) != group:
+            group, seen = (source_id, fact), set()
         for sentence in sentences(text):
-            key = (agency_id, fact, sentence, source_id)
-            if key not in seen:
-                seen.add(key)
-                yield (*key, " ".join(words(sentence)))
+            if sentence not in seen:
+                seen.add(sentence)
+                yield agency_id, fact, sentence, source_id, " ".join(words(sentence))
 
 
 def folded_words(text: str) -> Iterator[tuple[int, int, str]]:

@@ -560,3 +560,28 @@ def test_a_read_only_folder_gets_the_folder_and_the_fix_not_a_traceback(previous
     assert run.returncode == 1
     assert "Traceback" not in run.stderr
     assert "build failed: could not write" in run.stderr and str(out) in run.stderr and "writable" in run.stderr
+
+
+def test_problems_with_several_files_come_in_the_files_order(tmp_path):
+    """The agencies' file is read in a second process, beside the others: its problems still come between the
+    sources' and the responses', as reading the files one after another gives them."""
+    data = synthetic_data(tmp_path / "data")
+    (data / "sources.csv").write_text("", encoding="utf-8")
+    (data / "agencies.csv").unlink()
+    (data / "responses.csv").unlink()
+    with pytest.raises(build.BuildError) as refused:
+        build_db.build(data, tmp_path / "clearview.db")
+    files = [problem.file for problem in refused.value.problems]
+    assert files == ["data/sources.csv", "data/agencies.csv", "data/responses.csv"], files
+
+
+def test_places_unknown_in_both_halves_of_the_agencies_are_all_reported(tmp_path):
+    """The agencies are summarised in two halves by agency_id, the second in a second process: a place the gazetteer
+    does not know is reported from either."""
+    data = synthetic_data(tmp_path / "data")
+    replace("agencies", ",Timmins,", ",Xyzzyville,")(data)
+    replace("agencies", "federal_national_agency,,", "federal_national_agency,Plughville,")(data)
+    with pytest.raises(build.BuildError) as refused:
+        build_db.build(data, tmp_path / "clearview.db")
+    found = [(problem.line, problem.value) for problem in refused.value.problems]
+    assert found == [(2, "Xyzzyville"), (3, "Plughville")], found

@@ -2,6 +2,7 @@
 
 import csv
 
+import pytest
 import sqlite_utils
 
 from tests.conftest import ROOT
@@ -116,3 +117,56 @@ def test_a_long_job_shows_progress_on_a_terminal_and_nothing_in_a_log(tmp_path):
     os.close(leader)
     assert build.returncode == 0
     assert b"read agencies" in seen and b"geocode, summarise" in seen
+
+
+@pytest.mark.parametrize("step", ["read_apart", "load_share"])
+def test_an_error_in_the_second_process_is_the_builds_own(tmp_path, monkeypatch, step):
+    """The agencies' file is read, and half the agencies summarised, in a forked process: its exception (here a disk
+    error) is raised by build(), which leaves no database."""
+    from clearview import build
+    from tests.conftest import synthetic_data
+
+    data = synthetic_data(tmp_path / "data")
+
+    def failing(*args):
+        raise OSError(28, "No space left on device", str(args[-1]))
+
+    monkeypatch.setattr(build, step, failing)
+    with pytest.raises(OSError, match="No space left"):
+        build.build(data, tmp_path / "clearview.db")
+    assert not (tmp_path / "clearview.db").exists()
+    assert not list(tmp_path.glob(".building-*"))
+
+
+def test_a_build_stopped_while_its_second_process_reads_leaves_no_process(tmp_path, monkeypatch):
+    """An interrupt in the first process stops the second: nothing is left writing into the build's folder."""
+    import os
+    import time
+
+    from clearview import build
+    from tests.conftest import synthetic_data
+
+    data = synthetic_data(tmp_path / "data")
+    pid_file = tmp_path / "second.pid"
+
+    def slow(data_dir, path, found):
+        pid_file.write_text(str(os.getpid()))
+        time.sleep(5)
+        (tmp_path / "second-finished").touch()  # only if it was left to run on
+
+    def interrupted(data_dir, names, found, staging, quiet=False):
+        if "responses" in names:
+            while not pid_file.exists():
+                time.sleep(0.01)
+            raise KeyboardInterrupt
+        return plain_read(data_dir, names, found, staging, quiet)
+
+    plain_read = build.read_files
+    monkeypatch.setattr(build, "read_apart", slow)
+    monkeypatch.setattr(build, "read_files", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build.build(data, tmp_path / "clearview.db")
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(pid_file.read_text()), 0)  # ended and reaped: not even a zombie is left
+    assert not (tmp_path / "second-finished").exists(), "the second process was waited for, not stopped"
+    assert not list(tmp_path.glob(".building-*"))
