@@ -297,6 +297,11 @@ order by facts.source_id, agency, facts.fact
 def index(path: Path) -> None:
     """Indexes on every facet column, full-text search over names and places and over what was said."""
     db = sqlite_utils.Database(path)
+    # As Output writes it: a new file, renamed into place only when complete, needs no journal and no waiting on disk.
+    db.execute("pragma journal_mode = off")
+    db.execute("pragma synchronous = off")
+    db.execute("pragma cache_size = -65536")
+    db.execute("pragma temp_store = memory")  # the tallies' temporary table and the indexes SQLite makes to join it
     for column in ("agency_type", "country", "state_province", "search_range", "response_status", "city", "name"):
         db["agencies"].create_index([column])
     for table in ("responses", "search_counts"):
