@@ -60,6 +60,7 @@ from clearview.validate import (
     Row,
     Tables,
     check_across,
+    check_keys,
     check_rows,
     compare_with_release,
     spellings,
@@ -106,6 +107,7 @@ def read(data_dir: Path, folder: Path) -> tuple[Read, Staging]:
         # Quiet: the second process draws its bar for the largest file, and two processes' bars would overwrite.
         read_files(data_dir, after, found, staging, quiet=True)
         staging.index()
+        found.problems += check_keys(staging.db, staging.names)
         part = apart()
     # The file's problems go where reading the files in order would have put them.
     at = found.unreadable_before(APART)
@@ -494,7 +496,7 @@ def build_in(folder: Path, data_dir: Path, db_path: Path, allow_removed: bool, s
     if found.unreadable:
         raise BuildError(found.unreadable)
     with step("check across files"):
-        problems = found.problems + check_across(staging.db, found.small, found.cited)
+        problems = found.problems + check_across(staging.db, found.small, found.cited, keyed=set(TABLES) - {APART})
     if problems:
         raise BuildError(sorted(problems, key=lambda problem: (problem.file, problem.line)))
     for removal in compare_with_release(found.small, staging.db, data_dir, allow_removed):

@@ -8,6 +8,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
@@ -295,30 +296,36 @@ order by facts.source_id, agency, facts.fact
 
 
 def index(path: Path) -> None:
-    """Indexes on every facet column, full-text search over names and places and over what was said."""
+    """Indexes on every facet column, full-text search over names and places and over what was said; the tallies."""
     db = sqlite_utils.Database(path)
-    # As Output writes it: a new file, renamed into place only when complete, needs no journal and no waiting on disk.
-    db.execute("pragma journal_mode = off")
+    # A new file, renamed into place only when complete: nothing to wait on the disk for. Write-ahead, so that the
+    # tallies are counted on a second connection (a thread: SQLite lets go of Python's lock as it works) while this
+    # one builds the indexes.
+    db.execute("pragma journal_mode = wal")
     db.execute("pragma synchronous = off")
     db.execute("pragma cache_size = -65536")
-    db.execute("pragma temp_store = memory")  # the tallies' temporary table and the indexes SQLite makes to join it
-    for column in ("agency_type", "country", "state_province", "search_range", "response_status", "city", "name"):
-        db["agencies"].create_index([column])
-    for table in ("responses", "search_counts"):
-        db[table].create_index(["source_id"])
-        db[table].create_index(["search_range" if table == "search_counts" else "response_status"])
-    said(db)  # after the indexes: the tallies read agency_shown in name order
-    tallies(db)
-    db["agencies"].enable_fts(
-        ["name", "aliases", "city", "county", "state_province", "country_name"],
-        tokenize="unicode61 remove_diacritics 2",
-    )
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        counting = pool.submit(counted_tallies, path)
+        for column in ("agency_type", "country", "state_province", "search_range", "response_status", "city", "name"):
+            db["agencies"].create_index([column])
+        for table in ("responses", "search_counts"):
+            db[table].create_index(["source_id"])
+            db[table].create_index(["search_range" if table == "search_counts" else "response_status"])
+        said(db)
+        db["agencies"].enable_fts(
+            ["name", "aliases", "city", "county", "state_province", "country_name"],
+            tokenize="unicode61 remove_diacritics 2",
+        )
+        tallies(db, counting.result())
     db.analyze()
+    db.execute("pragma journal_mode = delete")  # one file again, as the site opens it
+    db.close()
 
 
-def tallies(db: sqlite_utils.Database) -> None:
-    """The counts reader pages show (clearview/tallies.py), counted once here rather than under a reader's request,
-    and the charts drawn from them (clearview/charts.py)."""
+def counted_tallies(path: Path) -> list[tuple[str, str]]:
+    """The counts reader pages show (clearview/tallies.py), counted once here rather than under a reader's request."""
+    db = sqlite_utils.Database(path)
+    db.execute("pragma temp_store = memory")  # the temporary table below, and the indexes SQLite makes to join it
     # Each tally reads agency_shown, which joins five tables and carries every quote: a temporary table of the
     # columns the tallies name, under the same name, is found first (SQLite looks in temp before main). At 100,000
     # agencies the tallies took 1.7 s, and 0.5 s so.
@@ -326,7 +333,12 @@ def tallies(db: sqlite_utils.Database) -> None:
     columns = [c.name for c in db["agency_shown"].columns if re.search(rf"\b{c.name}\b", named)]
     db.execute(f"create temp table agency_shown as select {', '.join(columns)} from main.agency_shown")
     counted = list(count_tallies(db.conn))
-    db.execute("drop table temp.agency_shown")
+    db.close()
+    return counted
+
+
+def tallies(db: sqlite_utils.Database, counted: list[tuple[str, str]]) -> None:
+    """The tallies (counted_tallies) and the charts drawn from them (clearview/charts.py), written."""
     db["tallies"].create({"tally": str, "rows": str}, pk="tally")
     db["charts"].create({"chart": str, "title": str, "svg": str}, pk="chart")
     with db.conn:

@@ -305,12 +305,11 @@ def check_sources(rows: list[Row]) -> list[Problem]:
     return problems
 
 
-def check_across(staging: sqlite3.Connection, small: Tables, cited: set[str]) -> list[Problem]:
-    """The checks that need every row: unique keys, references to another file, a source for each agency, a
-    citation for each source, and no agency listed twice under two spellings. Run in SQLite over the staged files
-    (clearview/load.py's Staging), so no file is held whole."""
+def check_keys(staging: sqlite3.Connection, names: list[str]) -> list[Problem]:
+    """Each file's key unique (check_across's first check, which the build runs for the files it has staged while the
+    agencies' are still being read)."""
     problems = []
-    for name in TABLES:
+    for name in names:
         key = TABLES[name]["key"]
         columns = ", ".join(key)
         for line, first, *values in staging.execute(
@@ -327,6 +326,18 @@ def check_across(staging: sqlite3.Connection, small: Tables, cited: set[str]) ->
                     "merge the two rows or change the id",
                 )
             )
+    return problems
+
+
+def check_across(staging: sqlite3.Connection, small: Tables, cited: set[str], keyed: set[str]) -> list[Problem]:
+    """The checks that need every row: unique keys (of the files not in keyed, whose check_keys has run),
+    references to another file, a source for each agency, a citation for each source, and no agency listed twice
+    under two spellings. Run in SQLite over the staged files (clearview/load.py's Staging), so no file is held
+    whole."""
+    problems = []
+    for name in TABLES:
+        if name not in keyed:
+            problems += check_keys(staging, [name])
         for column, target in references_of(name).items():
             target_key = TABLES[target]["key"][0]
             missing = staging.execute(
