@@ -303,7 +303,6 @@ def index(path: Path) -> None:
     # one builds the indexes.
     db.execute("pragma journal_mode = wal")
     db.execute("pragma synchronous = off")
-    db.execute("pragma cache_size = -65536")
     with ThreadPoolExecutor(max_workers=1) as pool:
         counting = pool.submit(counted_tallies, path)
         for column in ("agency_type", "country", "state_province", "search_range", "response_status", "city", "name"):
@@ -325,7 +324,6 @@ def index(path: Path) -> None:
 def counted_tallies(path: Path) -> list[tuple[str, str]]:
     """The counts reader pages show (clearview/tallies.py), counted once here rather than under a reader's request."""
     db = sqlite_utils.Database(path)
-    db.execute("pragma temp_store = memory")  # the temporary table below, and the indexes SQLite makes to join it
     # Each tally reads agency_shown, which joins five tables and carries every quote: a temporary table of the
     # columns the tallies name, under the same name, is found first (SQLite looks in temp before main). At 100,000
     # agencies the tallies took 1.7 s, and 0.5 s so.
