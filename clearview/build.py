@@ -83,6 +83,7 @@ class Read:
     unreadable: list[Problem] = field(default_factory=list)  # the file itself: encoding, header, quoting
     problems: list[Problem] = field(default_factory=list)  # its rows
     cited: set[str] = field(default_factory=set)  # the sources responses and counts cite
+    keyed: set[str] = field(default_factory=set)  # the files whose keys are checked (validate.check_keys)
 
     def unreadable_before(self, name: str) -> int:
         """How many of the problems with files are with files read before name's in TABLES' order."""
@@ -108,6 +109,7 @@ def read(data_dir: Path, folder: Path) -> tuple[Read, Staging]:
         read_files(data_dir, after, found, staging, quiet=True)
         staging.index()
         found.problems += check_keys(staging.db, staging.names)
+        found.keyed = set(staging.names)
         part = apart()
     # The file's problems go where reading the files in order would have put them.
     at = found.unreadable_before(APART)
@@ -496,7 +498,7 @@ def build_in(folder: Path, data_dir: Path, db_path: Path, allow_removed: bool, s
     if found.unreadable:
         raise BuildError(found.unreadable)
     with step("check across files"):
-        problems = found.problems + check_across(staging.db, found.small, found.cited, keyed=set(TABLES) - {APART})
+        problems = found.problems + check_across(staging.db, found.small, found.cited, found.keyed)
     if problems:
         raise BuildError(sorted(problems, key=lambda problem: (problem.file, problem.line)))
     for removal in compare_with_release(found.small, staging.db, data_dir, allow_removed):
