@@ -170,3 +170,35 @@ def test_a_build_stopped_while_its_second_process_reads_leaves_no_process(tmp_pa
         os.kill(int(pid_file.read_text()), 0)  # ended and reaped: not even a zombie is left
     assert not (tmp_path / "second-finished").exists(), "the second process was waited for, not stopped"
     assert not list(tmp_path.glob(".building-*"))
+
+
+def test_an_error_in_the_index_step_stops_the_tallies_being_counted_beside_it(tmp_path, synthetic_db, monkeypatch):
+    """The tallies are counted by a thread while the index step builds indexes: an error (or Ctrl-C) there ends the
+    thread's query at once rather than waiting for every tally to be counted."""
+    import shutil
+    import sqlite3
+
+    from clearview import load
+
+    db = tmp_path / "clearview.db"
+    shutil.copy(synthetic_db, db)
+    ended = []
+
+    def long_count(connection):
+        # About 10^8 rows: tens of seconds, unless the query is stopped.
+        query = "with recursive n(i) as (select 1 union all select i + 1 from n where i < 100000000) select count(*) "
+        query += "from n"
+        try:
+            yield "long", str(connection.execute(query).fetchone()[0])
+        except sqlite3.OperationalError as error:
+            ended.append(str(error))
+            raise
+
+    def failing_index(self, columns, *args, **kwargs):
+        raise RuntimeError("disk full (synthetic)")
+
+    monkeypatch.setattr(load, "count_tallies", long_count)
+    monkeypatch.setattr(sqlite_utils.db.Table, "create_index", failing_index)
+    with pytest.raises(RuntimeError, match="synthetic"):
+        load.index(db)
+    assert ended == ["interrupted"], "the tallies' query ran on after the index step failed"
