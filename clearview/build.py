@@ -436,7 +436,7 @@ def summarise(agency: Row, responses: list[Row], counts: list[Row], rules: Rules
 
 
 def summarised(
-    staging: Staging, share: Share, rules: Rules, problems: list[Problem]
+    staging: Staging, share: Share, rules: Rules, problems: list[Problem], quiet: bool = False
 ) -> Iterator[tuple[Row, list[Row], list[tuple]]]:
     """Each agency of the share geocoded and summarised, with its counts and what it said (the said table's rows),
     in the order of agency_id: the three staged files read side by side, never whole. A place the gazetteer does not
@@ -445,7 +445,7 @@ def summarised(
     responses = groupby(staging.rows("responses", share), key=lambda row: row["agency_id"])
     counts = groupby(staging.rows("search_counts", share), key=lambda row: row["agency_id"])
     next_count = next(counts, None)
-    for agency in progress(staging.rows("agencies", share), "geocode, summarise", share.count):
+    for agency in progress(staging.rows("agencies", share), "geocode, summarise", share.count, quiet=quiet):
         agency_id = agency["agency_id"]
         # Every agency has a response and every response an agency (check_across), so the two run in step.
         _, own_responses = next(responses)
@@ -465,11 +465,11 @@ def summarised(
 def load_share(staging: Staging, share: Share, rules: Rules, path: Path) -> tuple[dict[str, str], list[Problem]]:
     """A share of the agencies summarised into a database of its own, in a second process: the countries they are
     in, and the places the gazetteer does not know."""
-    os.environ["NO_PROGRESS"] = "1"  # the first process's bar is the one drawn
-    gazetteer.forget()  # and these connections are this process's own
+    gazetteer.forget()  # the connections this process uses are its own
     staging.reconnect()
     output, unplaced = Output(path), []
-    countries = output.agencies(summarised(staging, share, rules, unplaced))
+    # Quiet: the first process draws the bar for its half, and two processes' bars would overwrite.
+    countries = output.agencies(summarised(staging, share, rules, unplaced, quiet=True))
     output.close()
     return countries, unplaced
 

@@ -23,9 +23,11 @@ def bar(what: str, total: int | None = None, unit: str = " rows", quiet: bool = 
     return tqdm(desc=what, total=total, unit=unit, unit_scale=True, file=sys.stderr, disable=disable, leave=False)
 
 
-def progress(items: Iterable[T], what: str, total: int | None = None, unit: str = " rows") -> Iterator[T]:
-    """The items, counted on a bar as they pass."""
-    with bar(what, total, unit) as counter:
+def progress(
+    items: Iterable[T], what: str, total: int | None = None, unit: str = " rows", quiet: bool = False
+) -> Iterator[T]:
+    """The items, counted on a bar as they pass (none drawn if quiet)."""
+    with bar(what, total, unit, quiet) as counter:
         for item in items:
             yield item
             counter.update(1)
