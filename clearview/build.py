@@ -380,6 +380,7 @@ class Rules:
         self.bounds = {row["search_range"]: (row["searches_min"], row["searches_max"]) for row in self.ranges}
         self.labels = {row["search_range"]: row["label"] for row in self.ranges}
         self.sources = {row["source_id"]: row for row in small["sources"]}
+        self.source_words = {source_id: headline.source_in_words(row) for source_id, row in self.sources.items()}
         statuses = small["response_statuses"]
         self.precedence = {row["response_status"]: int(row["precedence"]) for row in statuses}
         self.confirms = {row["response_status"] for row in statuses if row["confirms_use"] == "yes"}
@@ -411,7 +412,7 @@ def summarise(agency: Row, responses: list[Row], counts: list[Row], rules: Rules
     agency["statement"], agency["statement_by"] = best["statement"], best["statement_by"]
     agency["statement_source_id"] = best["source_id"] if best["statement"] else ""
     agency["source_count"] = len(responses)
-    agency["source_words"] = headline.source_in_words(sources[best["source_id"]])
+    agency["source_words"] = rules.source_words[best["source_id"]]
     # The sentence that states the answer: the row's own for the answer, where its evidence states only the use.
     agency["response_quote"] = best["response_evidence"] or best["evidence_quote"]
     own = [c | {"period": c["use_period"], "date": sources[c["source_id"]]["published"]} for c in counts]

@@ -226,15 +226,20 @@ class Gazetteer:
     @lru_cache(maxsize=1 << 16)  # noqa: B019 - one store per process; agencies repeat the same towns
     def find_city(self, city: str, country: str, state: str = "", county: str = "") -> Place | None:
         """The most populous place of that name in that country (and state and county, when given)."""
-        keys = sorted(name_keys(city))
-        candidates = self._places(
-            f"country = ? and name_key in ({','.join('?' * len(keys))})", [country, *keys], "population desc, id"
-        )
+        candidates = self.towns_of(city, country)
         if state:
             candidates = [p for p in candidates if fold(p.state) == fold(state)]
         if county and any(county_key(p.county) == county_key(county) for p in candidates):
             candidates = [p for p in candidates if county_key(p.county) == county_key(county)]
         return candidates[0] if candidates else None
+
+    @lru_cache(maxsize=1 << 16)  # noqa: B019 - a town's name is asked for in each state and county it is given in
+    def towns_of(self, city: str, country: str) -> list[Place]:
+        """The places of that name in that country, the most populous first."""
+        keys = sorted(name_keys(city))
+        return self._places(
+            f"country = ? and name_key in ({','.join('?' * len(keys))})", [country, *keys], "population desc, id"
+        )
 
     @lru_cache(maxsize=1 << 16)  # noqa: B019
     def find_county(self, county: str, country: str, state: str = "") -> Place | None:

@@ -312,6 +312,9 @@ def check_keys(staging: sqlite3.Connection, names: list[str]) -> list[Problem]:
     for name in names:
         key = TABLES[name]["key"]
         columns = ", ".join(key)
+        # Keys are nearly always unique: a grouping finds that at half the cost of ranking each row within its key.
+        if not staging.execute(f"select 1 from [{name}] group by {columns} having count(*) > 1 limit 1").fetchone():
+            continue
         for line, first, *values in staging.execute(
             f"select _line, first, {columns} from (select _line, {columns}, "
             f"min(_line) over (partition by {columns}) as first from [{name}]) where _line > first order by _line"
@@ -413,10 +416,12 @@ def spellings(rows: list[Row]) -> list[tuple]:
     agency: the spellings its name has, and its aliases'. check_across compares them."""
     staged = []
     for row in rows:
+        name, country, line, agency_id = row["name"], row["country"], row["_line"], row["agency_id"]
         state, of_name = fold(row["state_province"]), name_variants(row)
-        aliases = {spelling_key(alias) for alias in row["aliases"].split(";")} - {""} - of_name
-        for spelling, is_name in [*((s, 1) for s in of_name), *((s, 0) for s in aliases)]:
-            staged.append((row["country"], spelling, row["_line"], state, row["agency_id"], row["name"], is_name))
+        staged += [(country, spelling, line, state, agency_id, name, 1) for spelling in of_name]
+        if row["aliases"]:
+            aliases = {spelling_key(alias) for alias in row["aliases"].split(";")} - {""} - of_name
+            staged += [(country, spelling, line, state, agency_id, name, 0) for spelling in aliases]
     return staged
 
 
@@ -439,8 +444,7 @@ def spelling_key(name: str) -> str:
     else:
         spaced = PUNCTUATION.sub(" ", fold(name).replace("&", " and "))
     # Every character left is a word character, so "a plural 's'" is an s ending a word of three letters or more.
-    words = ["st" if word == "saint" else word for word in spaced.split()]
-    return " ".join([word[:-1] if len(word) > 2 and word[-1] == "s" else word for word in words])
+    return " ".join(["st" if w == "saint" else w[:-1] if len(w) > 2 and w[-1] == "s" else w for w in spaced.split()])
 
 
 def name_variants(row: Row) -> set[str]:
