@@ -471,6 +471,7 @@ def load_share(staging: Staging, share: Share, rules: Rules, path: Path) -> tupl
     output, unplaced = Output(path), []
     # Quiet: the first process draws the bar for its half, and two processes' bars would overwrite.
     countries = output.agencies(summarised(staging, share, rules, unplaced, quiet=True))
+    output.copy(staging, "responses", share)
     output.close()
     return countries, unplaced
 
@@ -514,12 +515,12 @@ def build_in(folder: Path, data_dir: Path, db_path: Path, allow_removed: bool, s
         # The second half in a second process, written to a database of its own and appended after the first's.
         with beside(load_share, staging, second, rules, folder / "second.sqlite") as other:
             countries = output.agencies(summarised(staging, first, rules, unplaced))
+            output.copy(staging, "responses", first)
             other_countries, other_unplaced = other()
         if unplaced or other_unplaced:
             raise BuildError(sorted(unplaced + other_unplaced, key=lambda problem: problem.line))
         output.append(folder / "second.sqlite")
         output.countries(countries | other_countries)
-        output.copy(staging, "responses")
         output.views()
         output.close()
         staging.db.close()

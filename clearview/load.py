@@ -80,9 +80,8 @@ class Staging:
 
     def rows(self, name: str, share: Share) -> Iterator[Row]:
         """The staged rows of a share of the agencies by agency_id (ties in file order), each with its _position."""
-        before = "" if share.after is None else " and agency_id < :after"
         cursor = self.db.execute(
-            f"select * from [{name}] where agency_id >= :first{before} order by agency_id, _position", share._asdict()
+            f"select * from [{name}] where {share.where} order by agency_id, _position", share._asdict()
         )
         names = [column[0] for column in cursor.description]
         return (dict(zip(names, values, strict=True)) for values in cursor)
@@ -109,6 +108,11 @@ class Share(NamedTuple):
     first: str
     after: str | None
     count: int
+
+    @property
+    def where(self) -> str:
+        """The share's rows, as SQL (its fields the parameters)."""
+        return "agency_id >= :first" + ("" if self.after is None else " and agency_id < :after")
 
 
 WHOLE = {column: int for column in INTEGER_COLUMNS | {"source_count"}}
@@ -195,10 +199,11 @@ class Output:
         self.insert("countries", [{"country": code, "name": countries[code]} for code in sorted(countries)])
 
     def append(self, path: Path) -> None:
-        """What another Output wrote (a share of the agencies, with their counts and said rows), after this one's."""
+        """What another Output wrote (a share of the agencies, with their responses, counts and said rows), after
+        this one's."""
         self.db.execute("attach database ? as share", [str(path)])
         with self.db.conn:
-            for name in ("agencies", "search_counts"):
+            for name in ("agencies", "responses", "search_counts"):
                 names = ", ".join(f"[{column}]" for column in loaded_columns(name))
                 self.db.conn.execute(
                     f"insert into [{name}] (rowid, {names}) select rowid, {names} from share.[{name}] order by rowid"
@@ -206,8 +211,8 @@ class Output:
             self.db.conn.execute("insert into said select * from share.said order by rowid")
         self.db.execute("detach database share")
 
-    def copy(self, staging: Staging, name: str) -> None:
-        """A staged file as it is, in file order."""
+    def copy(self, staging: Staging, name: str, share: Share) -> None:
+        """A share's rows of a staged file as they are, each at its place in the file (rowid)."""
         staging.db.commit()
         columns = loaded_columns(name)
         names = ", ".join(f"[{column}]" for column in columns)
@@ -216,7 +221,8 @@ class Output:
         with self.db.conn:
             self.db.conn.execute(
                 f"insert into [{name}] (rowid, {names}) select _position, {values} from staging.[{name}] "
-                "order by agency_id, _position"
+                f"where {share.where} order by agency_id, _position",
+                share._asdict(),
             )
         self.db.execute("detach database staging")
 

@@ -376,11 +376,14 @@ def check_across(staging: sqlite3.Connection, small: Tables, cited: set[str], ke
             )
         )
     # An agency whose name, with or without a parenthesis, is the name or an alias of an earlier agency of its
-    # country: in its state, or where either gives no state (the spellings are staged with the agencies).
+    # country: in its state, or where either gives no state (the spellings are staged with the agencies). Only
+    # spellings that two agencies share are joined: found from the index alone, they are few.
     for line, name, other_line, other_name, other_id in staging.execute(
         """
+        with shared as (select country, spelling from spellings group by country, spelling having count(*) > 1)
         select agency.line, agency.name, min(other.line), other.name, other.agency_id
-        from spellings as agency join spellings as other
+        from shared cross join spellings as agency using (country, spelling)
+        join spellings as other
           on other.country = agency.country and other.spelling = agency.spelling and other.line < agency.line
         where agency.of_name and (agency.state = '' or other.state = '' or agency.state = other.state)
         group by agency.line order by agency.line
