@@ -20,19 +20,16 @@ import difflib
 import gc
 import io
 import json
-import multiprocessing
 import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import groupby
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TypeVar
 
 from clearview import gazetteer, headline, transaction
 from clearview.load import Output, Share, Staging, index
@@ -45,6 +42,7 @@ from clearview.normalise import (
     range_key,
     subdivision_name,
 )
+from clearview.parallel import beside
 from clearview.progress import bar, progress
 from clearview.said import agency_texts, said_rows, title_texts
 from clearview.schema import (
@@ -70,7 +68,6 @@ ROOT = Path(__file__).resolve().parent.parent
 CHUNK = 10_000  # rows of a large file read, checked and staged at a time
 # The csv module's own limit (131,072) would report a long value as bad CSV; the length check names it instead.
 csv.field_size_limit(sys.maxsize)
-T = TypeVar("T")
 
 
 @dataclass
@@ -138,47 +135,6 @@ def read_files(data_dir: Path, names: list[str], found: Read, staging: Staging, 
                 counted.update(len(chunk))
                 read_chunk(name, chunk, found, staging, kept)
         found.small[name] = kept
-
-
-@contextmanager
-def beside(work: Callable[..., T], *args: object) -> Iterator[Callable[[], T]]:
-    """work(*args) run in a forked process while the with block runs; calling what it gives waits for the result
-    (work's own exception, such as an OSError, raised here). The process is stopped if the block ends early (an
-    error, an interrupt), so nothing is left writing into the build's folder."""
-    receive, send = multiprocessing.Pipe(duplex=False)
-    process = multiprocessing.get_context("fork").Process(target=send_result, args=(send, work, args), daemon=True)
-    process.start()
-    send.close()
-
-    def result() -> T:
-        try:
-            outcome, value = receive.recv()
-        except EOFError:
-            process.join()
-            raise RuntimeError(f"the build's second process ended early (exit code {process.exitcode})") from None
-        if outcome == "error":
-            raise value
-        return value
-
-    try:
-        yield result
-    finally:
-        if process.is_alive():
-            process.terminate()
-        process.join()
-        receive.close()
-
-
-def send_result(send: Connection, work: Callable[..., T], args: tuple) -> None:
-    try:
-        result = ("ok", work(*args))
-    except BaseException as error:  # noqa: BLE001 - every failure goes back to be raised in the first process
-        result = ("error", error)
-    try:
-        send.send(result)
-    except Exception as error:  # noqa: BLE001 - an exception that cannot be pickled still says what it was
-        send.send(("error", RuntimeError(repr(result[1]) if result[0] == "error" else repr(error))))
-    send.close()
 
 
 def read_chunk(name: str, chunk: list[Row], found: Read, staging: Staging, kept: list[Row]) -> None:

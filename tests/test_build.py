@@ -119,11 +119,11 @@ def test_a_long_job_shows_progress_on_a_terminal_and_nothing_in_a_log(tmp_path):
     assert b"read agencies" in seen and b"geocode, summarise" in seen
 
 
-@pytest.mark.parametrize("step", ["read_apart", "load_share"])
-def test_an_error_in_the_second_process_is_the_builds_own(tmp_path, monkeypatch, step):
-    """The agencies' file is read, and half the agencies summarised, in a forked process: its exception (here a disk
-    error) is raised by build(), which leaves no database."""
-    from clearview import build
+@pytest.mark.parametrize("module, step", [("build", "read_apart"), ("build", "load_share"), ("load", "full_text")])
+def test_an_error_in_the_second_process_is_the_builds_own(tmp_path, monkeypatch, module, step):
+    """The agencies' file is read, half the agencies summarised and the full-text tables built in a forked process:
+    its exception (here a disk error) is raised by build(), which leaves no database."""
+    from clearview import build, load
     from tests.conftest import synthetic_data
 
     data = synthetic_data(tmp_path / "data")
@@ -131,7 +131,7 @@ def test_an_error_in_the_second_process_is_the_builds_own(tmp_path, monkeypatch,
     def failing(*args):
         raise OSError(28, "No space left on device", str(args[-1]))
 
-    monkeypatch.setattr(build, step, failing)
+    monkeypatch.setattr({"build": build, "load": load}[module], step, failing)
     with pytest.raises(OSError, match="No space left"):
         build.build(data, tmp_path / "clearview.db")
     assert not (tmp_path / "clearview.db").exists()
@@ -202,3 +202,19 @@ def test_an_error_in_the_index_step_stops_the_tallies_being_counted_beside_it(tm
     with pytest.raises(RuntimeError, match="synthetic"):
         load.index(db)
     assert ended == ["interrupted"], "the tallies' query ran on after the index step failed"
+
+
+@pytest.mark.parametrize("fixture", ["synthetic_db", "real_db"])
+def test_the_full_text_tables_built_beside_the_indexes_are_whole_and_find_each_row(fixture, request):
+    """The full-text tables are built in a second process and copied in: FTS5's own check passes (the index agrees
+    with the table it indexes), and each agency's name and each said sentence's words find their row."""
+    import sqlite3
+
+    connection = sqlite3.connect(request.getfixturevalue(fixture))
+    for fts in ("agencies_fts", "said_fts"):
+        connection.execute(f"insert into {fts}({fts}) values ('integrity-check')")  # raises if they disagree
+    for table, column in (("agencies", "name"), ("said", "words")):
+        for rowid, text in connection.execute(f"select rowid, [{column}] from [{table}] order by rowid limit 200"):
+            phrase = '"' + " ".join(text.replace('"', " ").split()) + '"'
+            found = connection.execute(f"select rowid from {table}_fts where {table}_fts match ?", [phrase]).fetchall()
+            assert (rowid,) in found, (table, text)
