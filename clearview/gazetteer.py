@@ -234,11 +234,13 @@ class Gazetteer:
         return candidates[0] if candidates else None
 
     @lru_cache(maxsize=1 << 16)  # noqa: B019 - a town's name is asked for in each state and county it is given in
-    def towns_of(self, city: str, country: str) -> list[Place]:
-        """The places of that name in that country, the most populous first."""
+    def towns_of(self, city: str, country: str) -> tuple[Place, ...]:
+        """The places of that name in that country, the most populous first (a tuple: the cache's callers share it)."""
         keys = sorted(name_keys(city))
-        return self._places(
-            f"country = ? and name_key in ({','.join('?' * len(keys))})", [country, *keys], "population desc, id"
+        return tuple(
+            self._places(
+                f"country = ? and name_key in ({','.join('?' * len(keys))})", [country, *keys], "population desc, id"
+            )
         )
 
     @lru_cache(maxsize=1 << 16)  # noqa: B019

@@ -447,7 +447,12 @@ def spelling_key(name: str) -> str:
     else:
         spaced = PUNCTUATION.sub(" ", fold(name).replace("&", " and "))
     # Every character left is a word character, so "a plural 's'" is an s ending a word of three letters or more.
-    return " ".join(["st" if w == "saint" else w[:-1] if len(w) > 2 and w[-1] == "s" else w for w in spaced.split()])
+    return " ".join(
+        [
+            "st" if word == "saint" else word[:-1] if len(word) > 2 and word[-1] == "s" else word
+            for word in spaced.split()
+        ]
+    )
 
 
 def name_variants(row: Row) -> set[str]:
