@@ -6,7 +6,8 @@
 Any problem stops the build with a message naming file, line, column, value and fix, and the last good database
 stays where it was: the new one is written beside it and renamed into place. The large files (agencies, responses,
 search counts) pass through a staging SQLite database, where the checks across rows run. Two processes share the work
-(beside): the agencies' file is read in the second, and the second half of the agencies summarised there.
+(clearview/parallel.py's beside): the agencies' file is read in the second, the second half of the agencies
+summarised there, and the full-text tables built there while the first builds the indexes.
 
 Usage: python build_db.py [--data DIR] [--db PATH]; make add and make release call build().
 """
