@@ -71,6 +71,11 @@ CHUNK = 10_000  # rows of a large file read, checked and staged at a time
 csv.field_size_limit(sys.maxsize)
 
 
+# Read in a process of its own while this one reads the rest: the largest file, with its spellings to stage.
+APART = "agencies"
+ORDER = list(TABLES)  # the files in the order they are read and their problems reported
+
+
 @dataclass
 class Read:
     """What reading every file gave: the small files whole, the problems found, and what the checks across the
@@ -85,18 +90,14 @@ class Read:
 
     def unreadable_before(self, name: str) -> int:
         """How many of the problems with files are with files read before name's in TABLES' order."""
-        earlier = {f"data/{n}.csv" for n in list(TABLES)[: list(TABLES).index(name)]}
+        earlier = {f"data/{n}.csv" for n in ORDER[: ORDER.index(name)]}
         return sum(problem.file in earlier for problem in self.unreadable)
-
-
-# Read in a process of its own while this one reads the rest: the largest file, with its spellings to stage.
-APART = "agencies"
 
 
 def read(data_dir: Path, folder: Path) -> tuple[Read, Staging]:
     """Every raw file, cleaned and checked a chunk at a time: the small ones kept, the large ones staged (APART in
     a second process, into a staging file of its own that the first then attaches)."""
-    before, after = list(TABLES)[: list(TABLES).index(APART)], list(TABLES)[list(TABLES).index(APART) + 1 :]
+    before, after = ORDER[: ORDER.index(APART)], ORDER[ORDER.index(APART) + 1 :]
     staging = Staging(folder / "staging.sqlite", before + after)
     found = Read(rows=dict.fromkeys(TABLES, 0))
     read_files(data_dir, before, found, staging)
@@ -467,7 +468,7 @@ def build_in(folder: Path, data_dir: Path, db_path: Path, allow_removed: bool, s
         output.small(found.small)
         output.release_state(unreleased(data_dir))
         output.said(said_rows(None, title_texts(found.small["sources"])))  # the titles first, as they sort
-        rules, (first, second), unplaced = Rules(found.small), staging.halves(), []
+        rules, (first, second), unplaced = Rules(found.small), staging.halves(found.rows[APART]), []
         gazetteer.load()  # its store made, if this machine has none, before two processes look for it
         # The second half in a second process, written to a database of its own and appended after the first's.
         with beside(load_share, staging, second, rules, folder / "second.sqlite") as other:

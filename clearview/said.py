@@ -36,9 +36,10 @@ MAYBE_END = re.compile(r"[.!?][\"”’)]?\s")
 
 
 def sentences(text: str) -> list[str]:
+    text = text.strip()
     if not MAYBE_END.search(text):
-        return [text.strip()] if text.strip() else []
-    return [part.strip() for part in SENTENCE_END.split(text.strip()) if part.strip()]
+        return [text] if text else []
+    return [part.strip() for part in SENTENCE_END.split(text) if part.strip()]
 
 
 def agency_texts(responses: list[dict], counts: list[dict]) -> list[tuple[str, str, str]]:
